@@ -1,0 +1,93 @@
+# ponder: see README.md for the two commands, ARCHITECTURE.md for the layout.
+#
+# `make run` and `make test` first run scripts/deps.sh, which installs any
+# missing Debian package, then re-enter make so pkg-config sees them.
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= cc
+PKGS    := ncursesw libcurl libcjson readline inih
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA     := $(shell pkg-config --cflags --libs cmocka 2>/dev/null)
+
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes
+CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED \
+           $(OPT) $(WARN) -I. $(PKG_CFLAGS) -fopenmp -MMD -MP $(EXTRA_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lpthread -lm -fopenmp $(EXTRA_LDFLAGS)
+
+# Every .c under the product folders is part of libponder, except main.
+LIB_SRC := $(wildcard tutor/*.c lm/*.c models/*.c strategies/*.c ui/*.c) \
+           $(filter-out app/main.c,$(wildcard app/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+E2E_SRC  := $(wildcard tests/e2e/test_*.c)
+UNIT_BIN += $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run test test-only asan bench install deps clean check-tests
+all: ponder
+
+ponder: $(BUILD)/ponder
+	@cp $< $@
+
+$(BUILD)/ponder: $(BUILD)/app/main.o $(BUILD)/libponder.a
+	$(CC) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libponder.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libponder.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libponder.a $(CMOCKA) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/e2e/%.c $(BUILD)/libponder.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libponder.a $(CMOCKA) $(LDLIBS)
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libponder.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libponder.a $(LDLIBS) -lutil
+
+include $(wildcard lm/lm.mk)
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory ponder
+	./ponder
+
+# The whole suite: unit (cmocka), end to end (fixture servers), TUI (tmux).
+test: deps
+	@$(MAKE) --no-print-directory test-only
+
+test-only: $(BUILD)/ponder $(UNIT_BIN)
+	@BUILD=$(BUILD) tests/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test-only
+
+bench: deps
+	@$(MAKE) --no-print-directory ponder $(BUILD)/bench/bench_startup
+	@BUILD=$(BUILD) tests/bench/run.sh
+
+install: ponder
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/ponder/themes
+	install -m 755 ponder $(DESTDIR)$(PREFIX)/bin/ponder
+	install -m 644 man/ponder.1 $(DESTDIR)$(PREFIX)/share/man/man1/ponder.1
+	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/ponder/themes/
+
+clean:
+	rm -rf build build-asan ponder
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/app/main.d

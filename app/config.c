@@ -1,0 +1,272 @@
+/* config: defaults, then config.ini, then the command line (in cli.c).
+ *
+ * The file is INI, read with inih:
+ *   [ponder]   model, strategy, samples, temperature, seed, theme, ascii, early_stop
+ *   [openai]   base_url, key_env        [llamacpp] base_url
+ *   [ollama]   host                     [builtin]  weights
+ *   [network]  connect_timeout, idle_timeout, retries
+ * A bad value leaves the default and becomes a "file:line: ..." warning, so
+ * a typo never stops ponder from starting. */
+#include "app/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+void config_defaults(app_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->model, sizeof c->model, "builtin");
+    snprintf(c->strategy, sizeof c->strategy, "sc");
+    snprintf(c->theme, sizeof c->theme, "default");
+    snprintf(c->openai_key_env, sizeof c->openai_key_env, "OPENAI_API_KEY");
+    c->max_retries = -1;
+    c->strat.name = c->strategy;
+    c->strat.n = 0;               /* strategy default */
+    c->strat.temperature = -1;    /* strategy default */
+    c->strat.top_p = 1.0;
+    c->strat.seed = -1;
+    c->strat.think = THINK_DEFAULT;
+}
+
+typedef struct {
+    app_config *c;
+    const char *path;
+    FILE *f;
+    int line;                 /* lines read so far: inih calls back per line */
+    int warn_line;            /* line of the warning kept, 0 if none */
+} load_state;
+
+/* Debian's inih passes no line numbers to handlers, so the reader counts
+ * them; the handler runs right after the line it is given is read. */
+static char *read_line(char *buf, int size, void *ud)
+{
+    load_state *s = ud;
+    char *r = fgets(buf, size, s->f);
+    if (r)
+        s->line++;
+    return r;
+}
+
+static void warn(load_state *s, int line, const char *fmt, const char *a, const char *b)
+{
+    if (s->c->warning[0])
+        return;                   /* the first problem is the one to fix */
+    s->warn_line = line;
+    char msg[256];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    snprintf(s->c->warning, sizeof s->c->warning, "%.200s:%d: %s", s->path, line, msg);
+}
+
+static int parse_int(const char *v, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end || x < lo || x > hi)
+        return -1;
+    *out = (int)x;
+    return 0;
+}
+
+static int parse_double(const char *v, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (errno || end == v || *end || !(x >= lo && x <= hi))
+        return -1;
+    *out = x;
+    return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") || !strcasecmp(v, "on"))
+        *out = 1;
+    else if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") || !strcasecmp(v, "off"))
+        *out = 0;
+    else
+        return -1;
+    return 0;
+}
+
+#define COPY(dst, v) snprintf((dst), sizeof(dst), "%s", (v))
+
+static int handler(void *ud, const char *sec, const char *key, const char *v)
+{
+    load_state *s = ud;
+    int line = s->line;
+    app_config *c = s->c;
+    int bad = 0, i;
+    double d;
+
+    if (!strcmp(sec, "ponder")) {
+        if (!strcmp(key, "model")) {
+            char err[256];
+            if (model_spec_valid(v, err, sizeof err) == 0)
+                COPY(c->model, v);
+            else
+                warn(s, line, "%s%s", err, "");
+        } else if (!strcmp(key, "strategy")) {
+            if (strategy_find(v))
+                COPY(c->strategy, v);
+            else
+                warn(s, line, "unknown strategy '%s'%s", v, "");
+        } else if (!strcmp(key, "samples")) {
+            if (!(bad = parse_int(v, 1, 256, &i)))
+                c->strat.n = i;
+        } else if (!strcmp(key, "temperature")) {
+            if (!(bad = parse_double(v, 0, 2, &d)))
+                c->strat.temperature = d;
+        } else if (!strcmp(key, "seed")) {
+            if (!(bad = parse_int(v, 0, 0x7fffffff, &i)))
+                c->strat.seed = i;
+        } else if (!strcmp(key, "early_stop")) {
+            bad = parse_bool(v, &c->strat.early_stop);
+        } else if (!strcmp(key, "theme")) {
+            COPY(c->theme, v);
+        } else if (!strcmp(key, "ascii")) {
+            bad = parse_bool(v, &c->ascii);
+        } else {
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
+        }
+    } else if (!strcmp(sec, "openai")) {
+        if (!strcmp(key, "base_url"))
+            COPY(c->openai_url, v);
+        else if (!strcmp(key, "key_env"))
+            COPY(c->openai_key_env, v);
+        else
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
+    } else if (!strcmp(sec, "llamacpp")) {
+        if (!strcmp(key, "base_url"))
+            COPY(c->llamacpp_url, v);
+        else
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
+    } else if (!strcmp(sec, "ollama")) {
+        if (!strcmp(key, "host"))
+            COPY(c->ollama_url, v);
+        else
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
+    } else if (!strcmp(sec, "builtin")) {
+        if (!strcmp(key, "weights"))
+            COPY(c->builtin_path, v);
+        else
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
+    } else if (!strcmp(sec, "network")) {
+        if (!strcmp(key, "connect_timeout")) {
+            if (!(bad = parse_double(v, 0.1, 600, &d)))
+                c->connect_timeout_s = d;
+        } else if (!strcmp(key, "idle_timeout")) {
+            if (!(bad = parse_double(v, 0.1, 3600, &d)))
+                c->idle_timeout_s = d;
+        } else if (!strcmp(key, "retries")) {
+            if (!(bad = parse_int(v, 0, 20, &i)))
+                c->max_retries = i;
+        } else {
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
+        }
+    } else {
+        warn(s, line, "unknown section [%s]%s", sec, "");
+    }
+    if (bad)
+        warn(s, line, "bad value '%s' for %s", v, key);
+    return 1;                     /* keep reading: report, never refuse */
+}
+
+static int xdg_dir(const char *var, const char *fallback, char *buf, size_t cap)
+{
+    const char *base = getenv(var);
+    const char *home = getenv("HOME");
+    int n;
+    if (base && base[0] == '/')
+        n = snprintf(buf, cap, "%s/ponder", base);
+    else if (home && home[0])
+        n = snprintf(buf, cap, "%s/%s/ponder", home, fallback);
+    else
+        return -1;
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+/* mkdir -p for the last two levels we create (base/ponder). */
+static int make_dirs(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+            *p = '/';
+            return -1;
+        }
+        *p = '/';
+    }
+    return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int config_state_dir(char *buf, size_t cap)
+{
+    if (xdg_dir("XDG_STATE_HOME", ".local/state", buf, cap) < 0)
+        return -1;
+    return make_dirs(buf);
+}
+
+int config_data_dir(char *buf, size_t cap)
+{
+    if (xdg_dir("XDG_DATA_HOME", ".local/share", buf, cap) < 0)
+        return -1;
+    return make_dirs(buf);
+}
+
+int config_load(app_config *c, const char *path)
+{
+    char def[512];
+    if (!path) {
+        if (xdg_dir("XDG_CONFIG_HOME", ".config", def, sizeof def - 16) < 0)
+            return 0;
+        strcat(def, "/config.ini");
+        path = def;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return 0;
+        snprintf(c->warning, sizeof c->warning, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    COPY(c->config_path, path);
+    load_state s = { .c = c, .path = c->config_path, .f = f };
+    int rc = ini_parse_stream(read_line, &s, handler, &s);
+    fclose(f);
+    if (rc > 0) {
+        if (!c->warning[0] || rc <= s.warn_line)
+            snprintf(c->warning, sizeof c->warning, "%.400s:%d: syntax error; using defaults for the rest",
+                     c->config_path, rc);
+        return -1;
+    }
+    return rc == 0 ? 0 : -1;
+}
+
+void config_model(const app_config *c, model_config *mc)
+{
+    memset(mc, 0, sizeof *mc);
+    mc->spec = c->model;
+    mc->base_url = c->base_url[0] ? c->base_url : NULL;
+    if (!mc->base_url) {
+        if (!strncmp(c->model, "openai:", 7) && c->openai_url[0])
+            mc->base_url = c->openai_url;
+        else if (!strncmp(c->model, "llamacpp", 8) && c->llamacpp_url[0])
+            mc->base_url = c->llamacpp_url;
+        else if (!strncmp(c->model, "ollama:", 7) && c->ollama_url[0])
+            mc->base_url = c->ollama_url;
+    }
+    mc->key_env = c->openai_key_env;
+    mc->connect_timeout_s = c->connect_timeout_s;
+    mc->idle_timeout_s = c->idle_timeout_s;
+    mc->max_retries = c->max_retries;
+    mc->builtin_path = c->builtin_path[0] ? c->builtin_path : NULL;
+}

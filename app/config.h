@@ -1,0 +1,36 @@
+/* config: the settings a run starts from. Built from defaults, then
+ * $XDG_CONFIG_HOME/ponder/config.ini (inih), then the command line. */
+#ifndef PONDER_CONFIG_H
+#define PONDER_CONFIG_H
+#include "models/model.h"
+#include "strategies/strategy.h"
+
+typedef struct {
+    char model[256];          /* model spec */
+    char base_url[512];       /* --base-url; "" = per-backend setting or default */
+    char openai_url[512], llamacpp_url[512], ollama_url[512];  /* [openai] etc. */
+    char openai_key_env[64];  /* env var holding the OpenAI-compatible key */
+    char theme[64];           /* theme name or path */
+    char builtin_path[512];
+    double connect_timeout_s, idle_timeout_s;
+    int max_retries;
+    strategy_opts strat;
+    char strategy[32];        /* strat.name points here */
+    int json;                 /* solve --json */
+    int ascii;                /* force ASCII borders */
+    char config_path[512];    /* the file that was read, "" if none */
+    char warning[512];        /* a config problem to show the user, "" if none */
+} app_config;
+
+void config_defaults(app_config *c);
+/* Reads path, or the default location when path is NULL. A missing file is
+ * fine; a bad line leaves defaults and a "file:line: ..." warning.
+ * Returns 0, or -1 if the file exists but could not be parsed. */
+int config_load(app_config *c, const char *path);
+/* Fills a model_config that borrows strings from c. */
+void config_model(const app_config *c, model_config *mc);
+/* $XDG_STATE_HOME/ponder (or ~/.local/state/ponder), created if missing. */
+int config_state_dir(char *buf, size_t cap);
+int config_data_dir(char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,240 @@
+/* headless: runs a strategy on this thread and prints its events.
+ *
+ * With --json every event is one JSON line, flushed at once, so a reader
+ * sees the run live. Without it, single-chain strategies stream their text
+ * as it comes; sc prints each sample whole when it finishes (interleaved
+ * deltas of ten chains would be unreadable), then the vote. */
+#include "app/headless.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "strategies/sample.h"
+
+#define MAX_PROBLEM (64 * 1024)
+
+static atomic_int cancel_flag;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    atomic_store(&cancel_flag, CANCEL_USER);
+}
+
+typedef struct {
+    const app_config *cfg;
+    strategy_ctx *ctx;
+    int streaming;            /* print deltas as they come */
+    int last_ch;              /* channel of the last printed delta */
+    int samples_done;
+} hl_state;
+
+static void print_votes(const tally *t)
+{
+    printf("Votes:");
+    for (int i = 0; i < t->n; i++)
+        printf("%s %s ×%d", i ? "," : "", t->e[i].answer, t->e[i].count);
+    if (t->no_answer)
+        printf("%s no answer ×%d", t->n ? "," : "", t->no_answer);
+    printf("\n");
+}
+
+static void print_text(const event *ev, hl_state *s)
+{
+    if (!s->streaming)
+        return;
+    if (s->last_ch == CH_THINKING && ev->ch == CH_ANSWER)
+        fputs("\n\n", stdout);
+    s->last_ch = ev->ch;
+    fputs(ev->text ? ev->text : "", stdout);
+    fflush(stdout);
+}
+
+static void print_sample(const event *ev, hl_state *s)
+{
+    const trace_node *n = trace_cget(&s->ctx->trace, ev->node);
+    if (!n || n->kind != NODE_SAMPLE || ev->status == NS_CHOSEN)
+        return;
+    s->samples_done++;
+    printf("── sample %d of %d: %s ──\n", ev->node, s->ctx->opt.n,
+           ev->answer ? ev->answer : ev->status == NS_DONE ? "no answer" : node_status_name(ev->status));
+    if (n->thinking.len)
+        printf("%s\n", n->thinking.s);
+    if (n->answer_text.len)
+        printf("%s\n", n->answer_text.s);
+    printf("\n");
+    fflush(stdout);
+}
+
+static void print_done(const event *ev, hl_state *s)
+{
+    if (s->streaming)
+        printf("\n\n");
+    if (ev->answer && ev->answer[0]) {
+        printf("Answer: %s", ev->answer);
+        if (ev->has_votes && ev->votes.n)
+            printf("  (%d of %d votes, %.0f%%)", ev->votes.e[0].count, ev->votes.total,
+                   100.0 * ev->confidence);
+        printf("\n");
+    }
+    if (ev->has_votes)
+        print_votes(&ev->votes);
+    fflush(stdout);
+}
+
+static void emit(void *ud, const event *ev)
+{
+    hl_state *s = ud;
+    if (s->cfg->json) {
+        char *js = event_to_json(ev);
+        if (js) {
+            puts(js);
+            fflush(stdout);
+            free(js);
+        }
+        if (ev->kind == EV_ERROR && ev->text)
+            fprintf(stderr, "ponder: %s\n", ev->text);
+        return;
+    }
+    switch (ev->kind) {
+    case EV_TEXT:
+        print_text(ev, s);
+        break;
+    case EV_STATUS:
+        if (!s->streaming)
+            print_sample(ev, s);
+        break;
+    case EV_ERROR:
+    case EV_NOTICE:
+        fflush(stdout);
+        fprintf(stderr, "ponder: %s%s\n", ev->kind == EV_NOTICE ? "note: " : "",
+                ev->text ? ev->text : "error");
+        break;
+    case EV_DONE:
+        print_done(ev, s);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Reads all of stdin up to MAX_PROBLEM bytes. Returns NULL on error. */
+static char *read_stdin(void)
+{
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap > MAX_PROBLEM) {
+                free(buf);
+                fprintf(stderr, "ponder: the problem on stdin is longer than %d KB\n",
+                        MAX_PROBLEM / 1024);
+                return NULL;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(0, buf + len, cap - len - 1);
+        if (r < 0) {
+            free(buf);
+            perror("ponder: stdin");
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static int blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
+int headless_solve(const app_config *cfg, const char *problem)
+{
+    char *owned = NULL;
+    if (!strcmp(problem, "-")) {
+        owned = read_stdin();
+        if (!owned)
+            return 1;
+        problem = owned;
+    } else if (strlen(problem) > MAX_PROBLEM) {
+        fprintf(stderr, "ponder: the problem is longer than %d KB\n", MAX_PROBLEM / 1024);
+        return 1;
+    }
+    if (blank(problem)) {
+        fprintf(stderr, "ponder: the problem is empty\n");
+        free(owned);
+        return 1;
+    }
+    if (cfg->warning[0])
+        fprintf(stderr, "ponder: warning: %s\n", cfg->warning);
+
+    model_config mc;
+    config_model(cfg, &mc);
+    char err[512];
+    model *m = model_open(&mc, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "ponder: %s\n", err);
+        free(owned);
+        return 1;
+    }
+
+    struct sigaction sa = { .sa_handler = on_sigint };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    strategy_ctx ctx = {
+        .model = m,
+        .problem = problem,
+        .opt = cfg->strat,
+        .emit = emit,
+        .cancel = &cancel_flag,
+    };
+    ctx.opt.name = cfg->strategy;
+    hl_state s = { .cfg = cfg, .ctx = &ctx, .last_ch = -1 };
+    const strategy_info *si = strategy_find(cfg->strategy);
+    int n = ctx.opt.n > 0 ? ctx.opt.n : si ? si->default_n : 1;
+    s.streaming = n == 1 && strcmp(cfg->strategy, "sc") != 0;
+    ctx.emit_ud = &s;
+
+    run_status st = strategy_run(&ctx);
+    int code = 0;
+    switch (st) {
+    case RUN_OK:
+        break;
+    case RUN_NO_ANSWER:
+        fprintf(stderr, "ponder: the model replied, but no answer could be found in its reply\n");
+        code = 1;
+        break;
+    case RUN_CANCELLED:
+        fprintf(stderr, "ponder: cancelled\n");
+        code = 1;
+        break;
+    case RUN_FAILED:
+        fprintf(stderr, "ponder: the run failed; the messages above say why\n");
+        code = 1;
+        break;
+    }
+    trace_done(&ctx.trace);
+    model_close(m);
+    free(owned);
+    return code;
+}

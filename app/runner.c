@@ -1,0 +1,208 @@
+/* runner: one run thread at a time, and the queue that carries its events
+ * to the UI thread. The run thread only ever touches its own strategy_ctx
+ * and the queue; the UI thread only the queue and the cancel flag. */
+#include "app/runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "strategies/sample.h"
+
+typedef struct qitem {
+    event *ev;
+    struct qitem *next;
+} qitem;
+
+struct runner {
+    pthread_mutex_t mu;
+    qitem *head, *tail;
+    int wake[2];                /* run thread writes, UI thread polls [0] */
+    pthread_t thread;
+    int thread_live;            /* joined yet? (UI thread only) */
+    atomic_int busy;
+    atomic_int cancel;
+    strategy_ctx ctx;
+    app_config cfg;
+    char *problem;
+    model *model;
+    char model_spec[256];       /* the spec `model` was opened with */
+    char model_url[512];
+};
+
+static void push(void *ud, const event *ev)
+{
+    runner *r = ud;
+    qitem *q = malloc(sizeof *q);
+    event *copy = q ? event_dup(ev) : NULL;
+    if (!copy) {
+        free(q);
+        return;                 /* out of memory: drop a delta, never crash */
+    }
+    q->ev = copy;
+    q->next = NULL;
+    pthread_mutex_lock(&r->mu);
+    if (r->tail)
+        r->tail->next = q;
+    else
+        r->head = q;
+    r->tail = q;
+    pthread_mutex_unlock(&r->mu);
+    /* A full pipe already means "wake up": EAGAIN is fine. */
+    ssize_t w = write(r->wake[1], "e", 1);
+    (void)w;
+}
+
+static void *run_thread(void *ud)
+{
+    runner *r = ud;
+    strategy_run(&r->ctx);
+    trace_done(&r->ctx.trace);
+    atomic_store(&r->busy, 0);
+    ssize_t w = write(r->wake[1], "d", 1);
+    (void)w;
+    return NULL;
+}
+
+runner *runner_new(void)
+{
+    runner *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    if (pipe(r->wake) < 0)
+        goto fail;
+    for (int i = 0; i < 2; i++) {
+        fcntl(r->wake[i], F_SETFL, fcntl(r->wake[i], F_GETFL) | O_NONBLOCK);
+        fcntl(r->wake[i], F_SETFD, FD_CLOEXEC);
+    }
+    pthread_mutex_init(&r->mu, NULL);
+    return r;
+fail:
+    free(r);
+    return NULL;
+}
+
+static void join(runner *r)
+{
+    if (r->thread_live) {
+        pthread_join(r->thread, NULL);
+        r->thread_live = 0;
+    }
+}
+
+void runner_free(runner *r)
+{
+    if (!r)
+        return;
+    runner_cancel(r);
+    join(r);
+    for (qitem *q = r->head, *next; q; q = next) {
+        next = q->next;
+        event_free(q->ev);
+        free(q);
+    }
+    model_close(r->model);
+    free(r->problem);
+    close(r->wake[0]);
+    close(r->wake[1]);
+    pthread_mutex_destroy(&r->mu);
+    free(r);
+}
+
+int runner_wake_fd(const runner *r)
+{
+    return r->wake[0];
+}
+
+/* The model is kept between runs (the built-in model's weights stay mapped)
+ * and reopened only when the spec or URL changes. */
+static int ensure_model(runner *r, char *err, size_t errlen)
+{
+    model_config mc;
+    config_model(&r->cfg, &mc);
+    const char *url = mc.base_url ? mc.base_url : "";
+    if (r->model && !strcmp(r->model_spec, mc.spec) && !strcmp(r->model_url, url))
+        return 0;
+    model_close(r->model);
+    r->model = model_open(&mc, err, errlen);
+    if (!r->model)
+        return -1;
+    snprintf(r->model_spec, sizeof r->model_spec, "%s", mc.spec);
+    snprintf(r->model_url, sizeof r->model_url, "%s", url);
+    return 0;
+}
+
+int runner_start(runner *r, const app_config *cfg, const char *problem,
+                 char *err, size_t errlen)
+{
+    if (atomic_load(&r->busy)) {
+        snprintf(err, errlen, "a solve is already running; press Esc to cancel it");
+        return -1;
+    }
+    join(r);
+    r->cfg = *cfg;
+    r->cfg.strat.name = r->cfg.strategy;
+    if (ensure_model(r, err, errlen) < 0)
+        return -1;
+    free(r->problem);
+    r->problem = strdup(problem);
+    if (!r->problem) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    memset(&r->ctx, 0, sizeof r->ctx);
+    r->ctx.model = r->model;
+    r->ctx.problem = r->problem;
+    r->ctx.opt = r->cfg.strat;
+    r->ctx.emit = push;
+    r->ctx.emit_ud = r;
+    r->ctx.cancel = &r->cancel;
+    atomic_store(&r->cancel, 0);
+    atomic_store(&r->busy, 1);
+    int rc = pthread_create(&r->thread, NULL, run_thread, r);
+    if (rc) {
+        atomic_store(&r->busy, 0);
+        snprintf(err, errlen, "could not start the run thread: %s", strerror(rc));
+        return -1;
+    }
+    r->thread_live = 1;
+    return 0;
+}
+
+void runner_cancel(runner *r)
+{
+    if (atomic_load(&r->busy))
+        atomic_store(&r->cancel, CANCEL_USER);
+}
+
+int runner_busy(const runner *r)
+{
+    return atomic_load(&((runner *)r)->busy);
+}
+
+event *runner_pop(runner *r)
+{
+    char buf[256];
+    while (read(r->wake[0], buf, sizeof buf) > 0)
+        ;
+    pthread_mutex_lock(&r->mu);
+    qitem *q = r->head;
+    if (q) {
+        r->head = q->next;
+        if (!r->head)
+            r->tail = NULL;
+    }
+    pthread_mutex_unlock(&r->mu);
+    if (!q)
+        return NULL;
+    event *ev = q->ev;
+    free(q);
+    if (ev->kind == EV_DONE)
+        join(r);                /* done is the run thread's last push */
+    return ev;
+}

@@ -1,0 +1,504 @@
+#include "app/tui.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/runner.h"
+#include "strategies/strategy.h"
+#include "tutor/prompt.h"
+#include "ui/clip.h"
+#include "ui/curses.h"          /* KEY_* codes only */
+#include "ui/files.h"
+#include "ui/input.h"
+#include "ui/keymap.h"
+#include "ui/screen.h"
+#include "ui/term.h"
+#include "ui/text.h"
+#include "ui/theme.h"
+#include "ui/view.h"
+
+enum { MAX_EVENTS_PER_PASS = 4096, PASTE_CAP = 65536 };
+static const double FRAME_S = 1.0 / 60, SPIN_S = 0.1, MSG_S = 6;
+
+typedef struct {
+    app_config *cfg;
+    runner *run;
+    view v;
+    ui_screen scr;
+    theme th;
+    int quit;
+    int dirty;              /* the screen needs a redraw */
+    int resized;            /* recompute the layout before drawing */
+    int more_events;        /* the queue was not drained last pass */
+    double last_draw, next_spin;
+    int pasting;
+    char *paste;            /* bracketed paste being collected */
+    size_t paste_len, paste_total;
+    char state_dir[1024];
+} tui;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- small helpers ---- */
+
+static void note(tui *t, ui_role role, const char *fmt, const char *arg)
+{
+    view_message(&t->v, role, now_s(), MSG_S, fmt, arg);
+    t->dirty = 1;
+}
+
+static const strategy_info *current_strategy(const tui *t)
+{
+    return strategy_find(t->cfg->strategy);
+}
+
+static int effective_n(const tui *t)
+{
+    const strategy_info *si = current_strategy(t);
+    if (t->cfg->strat.n > 0) return t->cfg->strat.n;
+    return si ? si->default_n : 1;
+}
+
+static double effective_t(const tui *t)
+{
+    const strategy_info *si = current_strategy(t);
+    if (t->cfg->strat.temperature >= 0) return t->cfg->strat.temperature;
+    return si ? si->default_t : -1;
+}
+
+/* The status line shows the next solve's settings from here. */
+static void sync_settings(tui *t)
+{
+    t->scr.model = t->cfg->model;
+    t->scr.strategy = t->cfg->strategy;
+    t->scr.n = effective_n(t);
+    t->scr.temperature = effective_t(t);
+    t->dirty = 1;
+}
+
+static int want_side(void) { return 1; }
+
+/* ---- actions ---- */
+
+static void start_solve(void *ud, const char *line)
+{
+    tui *t = ud;
+    char err[512], msg[512] = "";
+    double now = now_s();
+    while (*line == ' ') line++;
+    if (!*line) {
+        note(t, ROLE_STATUS, "%s", "Type a word problem first, then press Enter.");
+        return;
+    }
+    if (input_history_add(line, msg, sizeof msg) < 0 && msg[0])
+        note(t, ROLE_STATUS_ERROR, "%s", msg);
+    view_reset(&t->v, now);
+    t->scr.wrap_node = -1;
+    t->cfg->strat.name = t->cfg->strategy;
+    if (runner_start(t->run, t->cfg, line, err, sizeof err) < 0) {
+        /* shown like any failed run: the answer pane says why */
+        event e = event_make(EV_RUN_START);
+        e.text = (char *)line;
+        e.strategy = t->cfg->strategy;
+        e.model = t->cfg->model;
+        e.n = effective_n(t);
+        e.temperature = effective_t(t);
+        view_apply(&t->v, &e, now);
+        e = event_make(EV_ERROR);
+        e.text = err;
+        view_apply(&t->v, &e, now);
+        e = event_make(EV_DONE);
+        e.run = RUN_FAILED;
+        view_apply(&t->v, &e, now);
+        note(t, ROLE_STATUS_ERROR, "%s", "could not start the run; the Thinking pane says why");
+    }
+    t->next_spin = now + SPIN_S;
+    t->dirty = 1;
+}
+
+static void cancel_run(tui *t)
+{
+    if (!runner_busy(t->run)) return;
+    runner_cancel(t->run);
+    note(t, ROLE_STATUS, "%s", "cancelling...");
+}
+
+static void cycle_strategy(tui *t)
+{
+    const strategy_info *cur = current_strategy(t), *next = NULL;
+    int i = 0;
+    for (const strategy_info *si; (si = strategy_at(i)); i++)
+        if (si == cur) { next = strategy_at(i + 1); break; }
+    if (!next) next = strategy_at(0);
+    if (!next) return;
+    snprintf(t->cfg->strategy, sizeof t->cfg->strategy, "%s", next->name);
+    t->cfg->strat.name = t->cfg->strategy;
+    t->cfg->strat.n = next->default_n;
+    t->cfg->strat.temperature = next->default_t;
+    sync_settings(t);
+    view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "strategy %s: %s%s", next->name,
+                 next->summary ? next->summary : "",
+                 runner_busy(t->run) ? " (from the next solve)" : "");
+    t->resized = 1;
+}
+
+static void change_n(tui *t, int delta)
+{
+    int n = effective_n(t) + delta;
+    if (n < 1) n = 1;
+    if (n > 64) n = 64;
+    t->cfg->strat.n = n;
+    sync_settings(t);
+    view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "samples n=%d%s", n,
+                 strcmp(t->cfg->strategy, "sc") ? " (used by sc; Ctrl-S switches strategy)" : "");
+}
+
+static void change_t(tui *t, double delta)
+{
+    double v = effective_t(t);
+    if (v < 0) v = 0.8;
+    v += delta;
+    if (v < 0) v = 0;
+    if (v > 2) v = 2;
+    v = (double)(long)(v * 10 + 0.5) / 10;
+    t->cfg->strat.temperature = v;
+    sync_settings(t);
+    view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "temperature T=%.1f", v);
+}
+
+static void copy_answer(tui *t)
+{
+    const char *ans = t->v.tr.answer && *t->v.tr.answer ? t->v.tr.answer : NULL;
+    char path[1200], err[512], body[600];
+    if (!ans) {
+        const trace_node *n = trace_cget(&t->v.tr, view_focus(&t->v));
+        if (n && n->answer && *n->answer) ans = n->answer;
+    }
+    if (!ans) { note(t, ROLE_STATUS, "%s", "No answer to copy yet."); return; }
+    fflush(stdout);
+    clip_osc52(STDOUT_FILENO, ans);
+    snprintf(body, sizeof body, "%s\n", ans);
+    if (!t->state_dir[0]) {
+        note(t, ROLE_STATUS, "copied %s to the terminal clipboard", ans);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/last-answer", t->state_dir);
+    if (files_write_atomic(path, body, strlen(body), err, sizeof err) < 0)
+        view_message(&t->v, ROLE_STATUS_ERROR, now_s(), MSG_S,
+                     "copied %s to the terminal clipboard; %s", ans, err);
+    else {
+        const char *home = getenv("HOME");
+        size_t hl = home ? strlen(home) : 0;
+        int tilde = hl > 1 && strncmp(path, home, hl) == 0 && path[hl] == '/';
+        view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "copied %s (terminal clipboard and %s%s)",
+                     ans, tilde ? "~" : "", path + (tilde ? hl : 0));
+    }
+    t->dirty = 1;
+}
+
+static void show_prompt(tui *t)
+{
+    const char *name = t->cfg->strategy, *problem = input_text();
+    prompt_style style = !strcmp(name, "direct") ? PROMPT_DIRECT
+                       : !strcmp(name, "fewshot") ? PROMPT_FEWSHOT : PROMPT_COT;
+    int raw = strncmp(t->cfg->model, "builtin", 7) == 0;
+    prompt p;
+    char title[128], *text;
+    if (!*problem) problem = t->v.tr.problem && *t->v.tr.problem ? t->v.tr.problem
+                                                                 : "(your problem goes here)";
+    prompt_build(&p, style, problem, raw);
+    text = prompt_render(&p);
+    prompt_free(&p);
+    if (!text) { note(t, ROLE_STATUS_ERROR, "%s", "could not render the prompt"); return; }
+    if (!strcmp(name, "sc"))
+        snprintf(title, sizeof title, "Prompt: sc sends this %d times at T=%.1f",
+                 effective_n(t), effective_t(t));
+    else snprintf(title, sizeof title, "Prompt: %s", name);
+    screen_overlay(&t->scr, OVERLAY_PROMPT, title, text);
+    t->dirty = 1;
+}
+
+static void scroll_thinking(tui *t, int delta)
+{
+    ui_screen *s = &t->scr;
+    int top = (t->v.follow ? s->max_top : s->top) + delta;
+    if (top < 0) top = 0;
+    if (top >= s->max_top) {
+        top = s->max_top;
+        t->v.follow = delta > 0 || s->max_top == 0;
+    } else t->v.follow = 0;
+    t->v.scroll = top;
+    t->dirty = 1;
+}
+
+static void do_action(tui *t, ui_action a, int key)
+{
+    int page = t->scr.page > 2 ? t->scr.page - 1 : 1;
+    switch (a) {
+    case ACT_NONE: {
+        char msg[256] = "";
+        if (input_key(key, msg, sizeof msg)) t->dirty = 1;
+        if (msg[0]) note(t, ROLE_STATUS_ERROR, "%s", msg);
+        break;
+    }
+    case ACT_HELP: screen_overlay(&t->scr, OVERLAY_HELP, "Keys", NULL); break;
+    case ACT_SUBMIT:
+        if (runner_busy(t->run))
+            note(t, ROLE_STATUS, "%s", "A solve is running; Esc cancels it.");
+        else input_submit();
+        break;
+    case ACT_CANCEL: cancel_run(t); break;
+    case ACT_INTERRUPT:
+        if (runner_busy(t->run)) cancel_run(t);
+        else t->scr.quit_prompt = 1;
+        break;
+    case ACT_QUIT: t->quit = 1; break;
+    case ACT_NEXT_SAMPLE: view_cycle(&t->v, 1); break;
+    case ACT_PREV_SAMPLE: view_cycle(&t->v, -1); break;
+    case ACT_PAGE_UP: scroll_thinking(t, -page); break;
+    case ACT_PAGE_DOWN: scroll_thinking(t, page); break;
+    case ACT_LINE_UP: scroll_thinking(t, -1); break;
+    case ACT_LINE_DOWN: scroll_thinking(t, 1); break;
+    case ACT_STRATEGY: cycle_strategy(t); break;
+    case ACT_N_DOWN: change_n(t, -1); break;
+    case ACT_N_UP: change_n(t, 1); break;
+    case ACT_T_DOWN: change_t(t, -0.1); break;
+    case ACT_T_UP: change_t(t, 0.1); break;
+    case ACT_COPY: copy_answer(t); break;
+    case ACT_PROMPT: show_prompt(t); break;
+    case ACT_NEXT_TAB:
+        t->scr.tab = layout_next_tab(t->scr.tab, want_side());
+        t->resized = 1;
+        break;
+    case ACT_REDRAW: term_redraw_all(); break;
+    case ACT__COUNT: break;
+    }
+    t->dirty = 1;
+}
+
+/* Keys while a window (help, prompt) is open: scroll or close it. */
+static void overlay_key(tui *t, int key)
+{
+    ui_screen *s = &t->scr;
+    int page = s->overlay_page > 2 ? s->overlay_page - 1 : 1;
+    ui_action a = keymap_lookup(key, 1);
+    if (key == KM_FN(KEY_UP) || a == ACT_LINE_UP) screen_scroll_overlay(s, -1);
+    else if (key == KM_FN(KEY_DOWN) || a == ACT_LINE_DOWN) screen_scroll_overlay(s, 1);
+    else if (a == ACT_PAGE_UP) screen_scroll_overlay(s, -page);
+    else if (a == ACT_PAGE_DOWN || key == ' ') screen_scroll_overlay(s, page);
+    else if (a == ACT_INTERRUPT) { screen_overlay(s, OVERLAY_NONE, NULL, NULL); do_action(t, a, key); }
+    else if (a == ACT_CANCEL || a == ACT_HELP || a == ACT_SUBMIT || a == ACT_PROMPT || key == 'q')
+        screen_overlay(s, OVERLAY_NONE, NULL, NULL);
+    t->dirty = 1;
+}
+
+static void handle_key(tui *t, int key)
+{
+    if (t->scr.quit_prompt) {
+        t->scr.quit_prompt = 0;
+        if (key == 'y' || key == 'Y' || key == KM_CTRL('c')) t->quit = 1;
+        t->dirty = 1;
+        return;
+    }
+    if (t->scr.overlay != OVERLAY_NONE) { overlay_key(t, key); return; }
+    do_action(t, keymap_lookup(key, input_empty()), key);
+}
+
+/* ---- bracketed paste ---- */
+
+static void paste_char(tui *t, wint_t wc)
+{
+    char mb[8];
+    int n = 0;
+    unsigned c = (unsigned)wc;
+    if (c < 0x80) mb[n++] = (char)c;
+    else if (c < 0x800) { mb[n++] = (char)(0xc0 | c >> 6); mb[n++] = (char)(0x80 | (c & 0x3f)); }
+    else if (c < 0x10000) { mb[n++] = (char)(0xe0 | c >> 12); mb[n++] = (char)(0x80 | (c >> 6 & 0x3f)); mb[n++] = (char)(0x80 | (c & 0x3f)); }
+    else { mb[n++] = (char)(0xf0 | c >> 18); mb[n++] = (char)(0x80 | (c >> 12 & 0x3f)); mb[n++] = (char)(0x80 | (c >> 6 & 0x3f)); mb[n++] = (char)(0x80 | (c & 0x3f)); }
+    t->paste_total += (size_t)n;
+    if (!t->paste) t->paste = malloc(PASTE_CAP);
+    if (t->paste && t->paste_len + (size_t)n <= PASTE_CAP) {
+        memcpy(t->paste + t->paste_len, mb, (size_t)n);
+        t->paste_len += (size_t)n;
+    }
+}
+
+static void paste_end(tui *t)
+{
+    char msg[256] = "";
+    t->pasting = 0;
+    if (t->paste_total > t->paste_len || t->paste_total > INPUT_MAX)
+        view_message(&t->v, ROLE_STATUS_ERROR, now_s(), MSG_S,
+                     "paste refused: %zu bytes; a problem can be at most %d bytes",
+                     t->paste_total, INPUT_MAX);
+    else if (t->paste_len && input_paste(t->paste, t->paste_len, msg, sizeof msg) < 0)
+        note(t, ROLE_STATUS_ERROR, "%s", msg);
+    t->paste_len = t->paste_total = 0;
+    t->dirty = 1;
+}
+
+/* ---- the loop ---- */
+
+static void read_keys(tui *t)
+{
+    int key;
+    while (!t->quit && (key = term_read_key()) != TERM_NO_KEY) {
+        if (key == TERM_RESIZE) { t->resized = 1; t->dirty = 1; continue; }
+        if (key == TERM_PASTE_BEGIN) { t->pasting = 1; t->paste_len = t->paste_total = 0; continue; }
+        if (key == TERM_PASTE_END) { paste_end(t); continue; }
+        if (t->pasting) {
+            if (key == KM_FN(KEY_ENTER) || key == '\r') paste_char(t, '\n');
+            else if (key < 0x1000000) paste_char(t, (unsigned)key);
+            continue;
+        }
+        handle_key(t, key);
+    }
+}
+
+static void read_events(tui *t)
+{
+    double now = now_s();
+    event *ev;
+    int n = 0;
+    t->more_events = 0;
+    while ((ev = runner_pop(t->run))) {
+        view_apply(&t->v, ev, now);
+        if (ev->kind == EV_DONE) {
+            if (ev->run == RUN_CANCELLED)
+                view_message(&t->v, ROLE_STATUS, now, MSG_S, "cancelled; what arrived is kept");
+            else if (ev->run == RUN_FAILED)
+                view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S,
+                             "the run failed; the Answer pane says why");
+        } else if (ev->kind == EV_ERROR && !ev->retryable && ev->node < 0 && ev->text) {
+            view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S, "%s", ev->text);
+        }
+        event_free(ev);
+        t->dirty = 1;
+        if (++n >= MAX_EVENTS_PER_PASS) { t->more_events = 1; break; }
+    }
+}
+
+static void read_signals(tui *t)
+{
+    int sig;
+    while ((sig = term_read_signal()) != TERM_SIG_NONE) {
+        if (sig == TERM_SIG_INT) handle_key(t, KM_CTRL('c'));
+        else if (sig == TERM_SIG_QUIT) t->quit = 1;
+        else t->dirty = 1;      /* SIGWINCH: KEY_RESIZE follows */
+    }
+}
+
+/* Milliseconds poll may sleep: until the next frame is allowed, the next
+ * spinner step, or a message expiring; forever when nothing is pending. */
+static int next_timeout(tui *t, double now)
+{
+    double wait = 1e9;     /* "forever" */
+    if (t->more_events) return 0;
+    if (t->dirty) wait = t->last_draw + FRAME_S - now;
+    if (t->v.running && t->next_spin - now < wait) wait = t->next_spin - now;
+    if (t->v.msg[0] && t->v.msg_until > 0) {
+        double w = t->v.msg_until - now;
+        if (w <= 0) { t->v.msg[0] = 0; t->dirty = 1; w = 0; }
+        if (w + 0.01 < wait) wait = w + 0.01;
+    }
+    if (wait >= 1e9) return -1;
+    if (wait <= 0) return 0;
+    return (int)(wait * 1000 + 0.999);
+}
+
+static int setup(tui *t, char *err, size_t errlen)
+{
+    char msg[512] = "", hmsg[512] = "", imsg[512] = "";
+    int utf8 = term_locale_utf8(), cols, rows;
+    theme_load(&t->th, t->cfg->theme, msg, sizeof msg);
+    if (config_state_dir(t->state_dir, sizeof t->state_dir) < 0) {
+        snprintf(hmsg, sizeof hmsg, "no state directory (set XDG_STATE_HOME or HOME): history is off");
+        t->state_dir[0] = 0;
+    }
+    t->run = runner_new();
+    if (!t->run) { snprintf(err, errlen, "could not create the run queue"); return -1; }
+    if (term_open(err, errlen) < 0) return -1;
+    theme_apply(&t->th);
+    text_set_utf8(utf8);
+    screen_init(&t->scr, utf8 && !t->cfg->ascii);
+    view_init(&t->v);
+    input_init(t->state_dir[0] ? t->state_dir : NULL, start_solve, t, imsg, sizeof imsg);
+    if (!hmsg[0]) snprintf(hmsg, sizeof hmsg, "%s", imsg);
+    sync_settings(t);
+    term_size(&cols, &rows);
+    screen_layout(&t->scr, cols, rows, want_side());
+    /* the first thing worth saying: config, theme, then history problems */
+    if (t->cfg->warning[0]) view_message(&t->v, ROLE_STATUS_ERROR, now_s(), 10, "%s", t->cfg->warning);
+    else if (msg[0]) view_message(&t->v, ROLE_STATUS_ERROR, now_s(), 10, "%s", msg);
+    else if (hmsg[0]) view_message(&t->v, ROLE_STATUS_ERROR, now_s(), 10, "%s", hmsg);
+    t->dirty = 1;
+    return 0;
+}
+
+/* Also undoes a setup() that failed half way. */
+static void teardown(tui *t)
+{
+    if (t->run) runner_free(t->run);     /* cancels and joins a running solve */
+    t->run = NULL;
+    term_close();
+    input_done();
+    screen_done(&t->scr);
+    view_done(&t->v);
+    free(t->paste);
+}
+
+int tui_main(app_config *cfg)
+{
+    tui t;
+    char err[512] = "";
+    memset(&t, 0, sizeof t);
+    t.cfg = cfg;
+    if (setup(&t, err, sizeof err) < 0) {
+        teardown(&t);
+        fprintf(stderr, "ponder: %s\n", err);
+        return 1;
+    }
+    while (!t.quit) {
+        struct pollfd fds[3] = {
+            { STDIN_FILENO, POLLIN, 0 },
+            { runner_wake_fd(t.run), POLLIN, 0 },
+            { term_signal_fd(), POLLIN, 0 },
+        };
+        double now = now_s();
+        int rc = poll(fds, 3, next_timeout(&t, now));
+        if (rc < 0 && errno != EINTR) break;
+        if (fds[2].revents) read_signals(&t);
+        if (fds[0].revents & (POLLHUP | POLLERR)) t.quit = 1;
+        read_keys(&t);      /* also after EINTR: a resize is waiting */
+        if (fds[1].revents || t.more_events) read_events(&t);
+        now = now_s();
+        if (t.v.running && now >= t.next_spin) {
+            t.scr.spin++;
+            t.next_spin = now + SPIN_S;
+            t.dirty = 1;
+        }
+        if (t.resized) {
+            int cols, rows;
+            term_size(&cols, &rows);
+            screen_layout(&t.scr, cols, rows, want_side());
+            t.resized = 0;
+        }
+        if (t.dirty && now - t.last_draw >= FRAME_S && !t.quit) {
+            screen_draw(&t.scr, &t.v, now);
+            t.last_draw = now;
+            t.dirty = 0;
+        }
+    }
+    teardown(&t);
+    return 0;
+}

@@ -1,0 +1,17 @@
+/* tui: the interactive program — the UI thread's event loop.
+ *
+ * One loop polls stdin, the runner's wake pipe and a self-pipe for
+ * signals, with a timeout for the spinner and the 60 fps redraw cap. Key
+ * and event handlers only change state and mark the screen dirty; the loop
+ * draws at most once per pass. */
+#ifndef PONDER_APP_TUI_H
+#define PONDER_APP_TUI_H
+#include "app/config.h"
+
+/* Runs the TUI until the user quits. Owns ncurses from start to end (the
+ * caller has already called setlocale). cfg is used, and changed by the
+ * strategy / n / T keys. Returns the exit status: 0, or 1 when the
+ * terminal could not be used. */
+int tui_main(app_config *cfg);
+
+#endif

@@ -1,0 +1,30 @@
+/* fastmath.h: exp and tanh that vectorise inside omp simd loops. */
+#ifndef LM_FASTMATH_H
+#define LM_FASTMATH_H
+
+/* exp(x) = 2^n p(r), r = x - n ln2 in [-ln2/2, ln2/2]; relative error ~2e-7. */
+static inline float lm_fast_expf(float x)
+{
+    x = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
+    float n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;  /* round to nearest */
+    float r = x - n * 0.693145752f - n * 1.42860677e-6f;
+    float p = 1.0f + r * (1.0f + r * (0.5f + r * (0.166666672f + r * (0.0416666418f +
+              r * (0.00833337121f + r * 0.00138873165f)))));
+    union { float f; int i; } u = { p };
+    u.i += (int)n << 23;
+    return u.f;
+}
+
+/* tanh(u) = 1 - 2 / (exp(2u) + 1) */
+static inline float lm_fast_tanhf(float u)
+{
+    return 1.0f - 2.0f / (lm_fast_expf(2.0f * u) + 1.0f);
+}
+
+/* GELU, tanh approximation (GPT-2, ggml_gelu) */
+static inline float lm_gelu(float x)
+{
+    return 0.5f * x * (1.0f + lm_fast_tanhf(0.7978845608f * (x + 0.044715f * x * x * x)));
+}
+
+#endif

@@ -1,0 +1,116 @@
+/* model: the spec parser and the dispatch to a backend (see backend.h). */
+#include "models/model.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "models/backend.h"
+
+static const char FORMS[] =
+    "builtin, ollama:NAME, openai:NAME, llamacpp or llamacpp:NAME";
+
+/* Splits spec into backend kind and name. Returns the kind or -1. */
+enum { K_BUILTIN, K_OPENAI, K_LLAMACPP, K_OLLAMA };
+static int parse_spec(const char *spec, const char **name, char *err, size_t errlen)
+{
+    static const struct { const char *kind; int id, needs_name; } table[] = {
+        { "builtin", K_BUILTIN, -1 }, { "openai", K_OPENAI, 1 },
+        { "llamacpp", K_LLAMACPP, 0 }, { "ollama", K_OLLAMA, 1 },
+    };
+    if (!spec || !*spec) {
+        snprintf(err, errlen, "no model given; use one of: %s", FORMS);
+        return -1;
+    }
+    const char *colon = strchr(spec, ':');
+    size_t klen = colon ? (size_t)(colon - spec) : strlen(spec);
+    *name = colon ? colon + 1 : "";
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+        if (strlen(table[i].kind) != klen || strncmp(spec, table[i].kind, klen))
+            continue;
+        if (table[i].needs_name == 1 && !**name) {
+            snprintf(err, errlen, "model \"%s\" needs a name: %s:NAME "
+                     "(for example %s:%s)", spec, table[i].kind, table[i].kind,
+                     table[i].id == K_OLLAMA ? "llama3.2" : "gpt-4o-mini");
+            return -1;
+        }
+        if (table[i].needs_name == -1 && colon) {
+            snprintf(err, errlen, "model \"%s\": builtin takes no name; "
+                     "use plain \"builtin\"", spec);
+            return -1;
+        }
+        return table[i].id;
+    }
+    if (klen == 9 && !strncmp(spec, "anthropic", 9))
+        snprintf(err, errlen, "model \"%s\": the anthropic backend is not in "
+                 "this build yet; use one of: %s", spec, FORMS);
+    else
+        snprintf(err, errlen, "unknown model \"%s\"; use one of: %s", spec, FORMS);
+    return -1;
+}
+
+/* Returns 0 for a valid spec, else -1 with a message in err (which may be
+ * NULL) that lists the valid forms. */
+int model_spec_valid(const char *spec, char *err, size_t errlen)
+{
+    const char *name;
+    char tmp[8];
+    if (!err) {
+        err = tmp;
+        errlen = sizeof tmp;
+    }
+    return parse_spec(spec, &name, err, errlen) >= 0 ? 0 : -1;
+}
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+model *model_open(const model_config *cfg, char *err, size_t errlen)
+{
+    const char *name;
+    int kind = parse_spec(cfg->spec, &name, err, errlen);
+    if (kind < 0)
+        return NULL;
+    model *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    copy(m->name, sizeof m->name, cfg->spec);
+    m->connect_timeout_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 10;
+    m->idle_timeout_s = cfg->idle_timeout_s > 0 ? cfg->idle_timeout_s : 60;
+    m->max_retries = cfg->max_retries >= 0 ? cfg->max_retries : 4;
+    m->retry_base_s = cfg->retry_base_s > 0 ? cfg->retry_base_s : 0.5;
+    copy(m->key_env, sizeof m->key_env, cfg->key_env);
+    copy(m->base_url, sizeof m->base_url, cfg->base_url);
+    copy(m->builtin_path, sizeof m->builtin_path, cfg->builtin_path);
+    int rc = kind == K_BUILTIN ? builtin_open(m, err, errlen)
+           : kind == K_OLLAMA ? ollama_open(m, name, err, errlen)
+           : openai_open(m, kind == K_LLAMACPP, name, err, errlen);
+    if (rc) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void model_close(model *m)
+{
+    if (!m)
+        return;
+    if (m->ops && m->ops->close)
+        m->ops->close(m);
+    free(m);
+}
+
+const char *model_name(const model *m) { return m->name; }
+const char *model_url(const model *m) { return m->url; }
+unsigned model_caps(const model *m) { return m->caps; }
+
+int model_generate(model *m, const model_request *reqs, int n_reqs,
+                   const model_sink *sink, atomic_int *cancel)
+{
+    if (n_reqs <= 0)
+        return 0;
+    return m->ops->generate(m, reqs, n_reqs, sink, cancel);
+}

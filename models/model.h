@@ -1,0 +1,102 @@
+/* model: the only interface strategies see (DESIGN.md §4).
+ *
+ * A strategy hands model_generate() a batch of requests, each asking for
+ * one or more samples. Deltas stream back through the sink, on the calling
+ * (run) thread, tagged thinking or answer; then each sample's result. HTTP
+ * backends run a batch as concurrent transfers on one curl multi handle;
+ * the built-in model runs it as one batched forward pass. */
+#ifndef PONDER_MODEL_H
+#define PONDER_MODEL_H
+#include <stdatomic.h>
+#include <stddef.h>
+#include "tutor/prompt.h"
+#include "tutor/event.h"
+
+typedef enum {
+    THINK_DEFAULT,  /* send nothing; the server decides */
+    THINK_OFF, THINK_ON, THINK_LOW, THINK_MEDIUM, THINK_HIGH, THINK_BUDGET
+} think_mode;
+
+/* What a backend can do. */
+enum {
+    CAP_RAW = 1,        /* continue a raw prefix */
+    CAP_LOGPROBS = 2,
+    CAP_NATIVE_N = 4,   /* one request returns n samples */
+    CAP_THINKING = 8,   /* separate thinking channel */
+    CAP_RAW_FORMAT = 16 /* prompts must use the built-in trained raw format */
+};
+
+typedef struct {
+    const prompt *prompt;   /* borrowed; raw != NULL means continue raw */
+    int n;                  /* samples wanted from this request (>= 1) */
+    double temperature;
+    double top_p;           /* 1 = off */
+    int top_k;              /* 0 = off */
+    int max_tokens;
+    const char *const *stop;
+    int n_stop;
+    long long seed;         /* -1 = none */
+    int logprobs;
+    think_mode think;
+    int think_budget;
+} model_request;
+
+typedef enum {
+    FINISH_STOP, FINISH_LENGTH, FINISH_CANCELLED, FINISH_ERROR
+} model_finish;
+
+typedef struct {
+    model_finish finish;
+    long tokens_in, tokens_out, thinking_tokens;
+    double logprob;
+    int has_logprob;
+    const char *error;      /* valid during the callback only; NULL if none */
+    int http_status;        /* 0 if not HTTP */
+} model_result;
+
+/* Callbacks, all on the thread that called model_generate. `req` indexes the
+ * batch, `sample` the sample within that request. Any may be NULL. */
+typedef struct {
+    void *ud;
+    void (*on_delta)(void *ud, int req, int sample, channel ch,
+                     const char *text, int tokens, double logprob);
+    void (*on_done)(void *ud, int req, int sample, const model_result *r);
+    /* A retryable failure that will be retried after delay_s. */
+    void (*on_retry)(void *ud, int req, int attempt, int max_attempts,
+                     double delay_s, const char *why);
+    /* Something worth telling the user (context truncated, unknown words). */
+    void (*on_notice)(void *ud, int req, const char *msg);
+} model_sink;
+
+typedef struct {
+    const char *spec;           /* builtin | ollama:NAME | openai:NAME | llamacpp[:NAME] */
+    const char *base_url;       /* NULL: backend default / environment */
+    const char *key_env;        /* name of the env var holding the key; NULL: backend default */
+    double connect_timeout_s;   /* 0: default 10 */
+    double idle_timeout_s;      /* 0: default 60; no byte for this long aborts */
+    int max_retries;            /* -1: default 4 */
+    double retry_base_s;        /* 0: default 0.5 */
+    const char *builtin_path;   /* weights file for builtin; NULL: default search */
+} model_config;
+
+typedef struct model model;
+
+/* Opens a backend. Cheap for HTTP (no network until generate). On failure
+ * returns NULL with a one-line message in err that says what to try. */
+model *model_open(const model_config *cfg, char *err, size_t errlen);
+void model_close(model *m);
+const char *model_name(const model *m);     /* e.g. "openai:gpt-4o-mini" */
+const char *model_url(const model *m);      /* endpoint, "" for builtin */
+unsigned model_caps(const model *m);
+
+/* Runs the batch to completion (or cancellation). Returns the number of
+ * samples that ended in FINISH_ERROR. `cancel` may be NULL; once it becomes
+ * nonzero, transfers abort promptly and unfinished samples end with
+ * FINISH_CANCELLED. */
+int model_generate(model *m, const model_request *reqs, int n_reqs,
+                   const model_sink *sink, atomic_int *cancel);
+
+/* Parses the backend name out of a spec: "openai:x" -> "openai". */
+int model_spec_valid(const char *spec, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,120 @@
+/* reply: see reply.h. */
+#include "models/reply.h"
+#include <stdlib.h>
+#include <string.h>
+
+static void deliver(reply *r, channel ch, const char *s, size_t n)
+{
+    if (!n || r->ended)
+        return;
+    char small[512];
+    char *buf = n < sizeof small ? small : malloc(n + 1);
+    if (!buf)
+        return;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    int tok = r->pending_tokens;
+    r->pending_tokens = 0;
+    if (ch == CH_THINKING)
+        r->thinking_tokens += tok;
+    r->has_text = 1;
+    if (r->sink && r->sink->on_delta)
+        r->sink->on_delta(r->sink->ud, r->req, r->sample, ch, buf, tok, 0.0);
+    if (buf != small)
+        free(buf);
+}
+
+static void on_split(void *ud, channel ch, const char *s, size_t n)
+{
+    deliver(ud, ch, s, n);
+}
+
+void reply_init(reply *r, const model_sink *sink, int req, int sample)
+{
+    memset(r, 0, sizeof *r);
+    r->sink = sink;
+    r->req = req;
+    r->sample = sample;
+    utf8_stream_init(&r->u_answer);
+    utf8_stream_init(&r->u_think);
+    thinksplit_init(&r->split, on_split, r);
+    r->usage_in = r->usage_out = r->usage_thinking = -1;
+}
+
+static void route(reply *r, channel ch, const char *clean, size_t len)
+{
+    if (ch == CH_ANSWER)
+        thinksplit_feed(&r->split, clean, len);
+    else
+        deliver(r, CH_THINKING, clean, len);
+}
+
+void reply_text(reply *r, channel ch, const char *s, size_t n)
+{
+    if (r->ended || !n)
+        return;
+    r->tokens_out++;
+    r->pending_tokens++;
+    size_t len;
+    char *clean = utf8_stream_feed(ch == CH_ANSWER ? &r->u_answer : &r->u_think,
+                                   s, n, &len);
+    if (!clean)
+        return;
+    route(r, ch, clean, len);
+    free(clean);
+}
+
+void reply_finish_reason(reply *r, model_finish f)
+{
+    r->finish = f;
+    r->has_finish = 1;
+}
+
+void reply_usage(reply *r, long in, long out, long thinking)
+{
+    if (in >= 0) r->usage_in = in;
+    if (out >= 0) r->usage_out = out;
+    if (thinking >= 0) r->usage_thinking = thinking;
+}
+
+void reply_fail(reply *r, int http_status, const char *msg)
+{
+    if (r->error[0] || r->ended)
+        return;
+    size_t k = strlen(msg);
+    if (k >= sizeof r->error)
+        k = sizeof r->error - 1;
+    memcpy(r->error, msg, k);
+    r->error[k] = 0;
+    r->http_status = http_status;
+}
+
+int reply_end(reply *r, model_finish how)
+{
+    if (r->ended)
+        return 0;
+    /* Flush: held UTF-8 bytes, then a held partial tag. */
+    utf8_stream *us[2] = { &r->u_think, &r->u_answer };
+    for (int i = 0; i < 2; i++) {
+        size_t len;
+        char *tail = utf8_stream_flush(us[i], &len);
+        if (tail) {
+            route(r, i ? CH_ANSWER : CH_THINKING, tail, len);
+            free(tail);
+        }
+    }
+    thinksplit_flush(&r->split);
+    r->ended = 1;
+    model_result res = { 0 };
+    res.finish = r->error[0] ? FINISH_ERROR
+               : how == FINISH_STOP && r->has_finish ? r->finish : how;
+    res.tokens_in = r->usage_in >= 0 ? r->usage_in : r->tokens_in;
+    res.tokens_out = r->usage_out >= 0 ? r->usage_out : r->tokens_out;
+    res.thinking_tokens = r->usage_thinking >= 0 ? r->usage_thinking
+                                                 : r->thinking_tokens;
+    res.error = r->error[0] ? r->error : NULL;
+    res.http_status = r->http_status;
+    if (r->sink && r->sink->on_done)
+        r->sink->on_done(r->sink->ud, r->req, r->sample, &res);
+    return res.finish == FINISH_ERROR;
+}

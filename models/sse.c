@@ -1,0 +1,182 @@
+/* sse: see sse.h. A byte-at-a-time state machine over a growable line
+ * buffer; the whole line is needed before its field can be known. */
+#include "models/sse.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sse_init(sse_parser *p, size_t max_line, sse_event_fn fn, void *ud)
+{
+    memset(p, 0, sizeof *p);
+    p->fn = fn;
+    p->ud = ud;
+    p->max_line = max_line ? max_line : SSE_DEFAULT_MAX_LINE;
+    p->at_start = 1;
+}
+
+void sse_done(sse_parser *p)
+{
+    free(p->line);
+    free(p->data);
+    p->line = p->data = NULL;
+    p->line_len = p->line_cap = p->data_len = p->data_cap = 0;
+}
+
+const char *sse_error(const sse_parser *p)
+{
+    return p->err[0] ? p->err : NULL;
+}
+
+/* what: "line" or "event data"; oom: the allocation failed instead. */
+static int fail(sse_parser *p, const char *what, int oom)
+{
+    if (oom)
+        snprintf(p->err, sizeof p->err, "out of memory reading an SSE %s",
+                 what);
+    else
+        snprintf(p->err, sizeof p->err,
+                 "SSE %s longer than %zu bytes (the server sent an "
+                 "oversized or endless line)", what, p->max_line);
+    p->stopped = -1;
+    return -1;
+}
+
+/* Grows *buf to hold need+1 bytes (room for a NUL). */
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    if (need + 1 <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 256;
+    while (c < need + 1)
+        c *= 2;
+    char *nb = realloc(*buf, c);
+    if (!nb)
+        return -1;
+    *buf = nb;
+    *cap = c;
+    return 0;
+}
+
+static int dispatch(sse_parser *p)
+{
+    int rc = 0;
+    if (p->has_data) {
+        if (!p->data) {     /* "data:" with nothing: an empty event */
+            if (reserve(&p->data, &p->data_cap, 0))
+                return fail(p, "event data", 1);
+        }
+        p->data[p->data_len] = 0;
+        rc = p->fn ? p->fn(p->ud, p->event[0] ? p->event : "message",
+                           p->data, p->data_len) : 0;
+        if (rc)
+            p->stopped = rc;
+    }
+    p->data_len = 0;
+    p->has_data = 0;
+    p->event[0] = 0;
+    return rc;
+}
+
+/* Handles one complete line (without its terminator). */
+static int take_line(sse_parser *p)
+{
+    const char *l = p->line ? p->line : "";
+    size_t n = p->line_len;
+    p->line_len = 0;
+    if (n == 0)
+        return dispatch(p);
+    if (l[0] == ':')
+        return 0;                               /* comment / keep-alive */
+    const char *colon = memchr(l, ':', n);
+    size_t flen = colon ? (size_t)(colon - l) : n;
+    const char *v = colon ? colon + 1 : l + n;
+    size_t vlen = n - (size_t)(v - l);
+    if (vlen && *v == ' ') {
+        v++;
+        vlen--;
+    }
+    /* llama-server writes its errors as "error: {...}" lines: take them as
+     * the data of an "error" event rather than drop them. */
+    int error_field = flen == 5 && !memcmp(l, "error", 5);
+    if (error_field && !p->event[0])
+        memcpy(p->event, "error", 6);
+    if ((flen == 4 && !memcmp(l, "data", 4)) || error_field) {
+        size_t need = p->data_len + (p->has_data ? 1 : 0) + vlen;
+        if (need > p->max_line)
+            return fail(p, "event data", 0);
+        if (reserve(&p->data, &p->data_cap, need))
+            return fail(p, "event data", 1);
+        if (p->has_data)
+            p->data[p->data_len++] = '\n';
+        memcpy(p->data + p->data_len, v, vlen);
+        p->data_len += vlen;
+        p->has_data = 1;
+    } else if (flen == 5 && !memcmp(l, "event", 5)) {
+        size_t k = vlen < sizeof p->event - 1 ? vlen : sizeof p->event - 1;
+        memcpy(p->event, v, k);
+        p->event[k] = 0;
+    }
+    /* id, retry and unknown fields: ignored. */
+    return 0;
+}
+
+int sse_feed(sse_parser *p, const char *buf, size_t n)
+{
+    static const unsigned char bom[3] = { 0xEF, 0xBB, 0xBF };
+    if (p->stopped)
+        return p->stopped;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (p->at_start) {
+            if (c == bom[p->bom_seen]) {
+                if (++p->bom_seen == 3)
+                    p->at_start = 0;
+                continue;
+            }
+            p->at_start = 0;
+            /* A partial BOM was real text after all: replay it. */
+            if (p->bom_seen) {
+                if (reserve(&p->line, &p->line_cap, p->bom_seen))
+                    return fail(p, "line", 1);
+                memcpy(p->line, bom, p->bom_seen);
+                p->line_len = p->bom_seen;
+            }
+        }
+        if (c == '\n' && p->after_cr) {
+            p->after_cr = 0;
+            continue;
+        }
+        p->after_cr = (c == '\r');
+        if (c == '\r' || c == '\n') {
+            int rc = take_line(p);
+            if (rc)
+                return rc;
+            continue;
+        }
+        /* Copy the run of ordinary bytes in one go. */
+        size_t j = i;
+        while (j < n && buf[j] != '\r' && buf[j] != '\n')
+            j++;
+        size_t run = j - i;
+        if (p->line_len + run > p->max_line)
+            return fail(p, "line", 0);
+        if (reserve(&p->line, &p->line_cap, p->line_len + run))
+            return fail(p, "line", 1);
+        memcpy(p->line + p->line_len, buf + i, run);
+        p->line_len += run;
+        i = j - 1;
+    }
+    return 0;
+}
+
+int sse_finish(sse_parser *p)
+{
+    if (p->stopped)
+        return p->stopped;
+    if (p->line_len) {
+        int rc = take_line(p);
+        if (rc)
+            return rc;
+    }
+    return dispatch(p);
+}

@@ -1,0 +1,44 @@
+/* sample: the one way strategies draw samples. It adds a node per sample,
+ * sends the batch to the model, and turns the model's callbacks into
+ * events (text, status, usage, error, notice), so every strategy streams
+ * the same way. */
+#ifndef PONDER_SAMPLE_H
+#define PONDER_SAMPLE_H
+#include "strategies/strategy.h"
+
+/* ctx->cancel holds 0 (run on), CANCEL_USER, or CANCEL_ENOUGH: a strategy's
+ * own request to stop the batch in flight (early stop). The model treats
+ * both as "stop"; only CANCEL_USER ends the run as cancelled. */
+enum { CANCEL_USER = 1, CANCEL_ENOUGH = 2 };
+
+typedef struct sample_batch sample_batch;
+/* Called as each sample ends, with its node id and extracted answer
+ * ("" if none). Runs on the run thread inside model_generate. */
+typedef void (*sample_done_fn)(strategy_ctx *ctx, int node, const char *answer,
+                               const model_result *r, void *ud);
+
+typedef struct {
+    prompt_style style;
+    int n;
+    double temperature;
+    int parent;             /* node the samples hang from */
+    node_kind kind;         /* NODE_SAMPLE for sc, NODE_ANSWER for single shots */
+    sample_done_fn on_done; /* may be NULL */
+    void *ud;
+} sample_spec;
+
+typedef struct {
+    int first_node;         /* node id of sample 0; samples are consecutive */
+    int finished;           /* ended with stop or length */
+    int failed;             /* ended with an error */
+    int cancelled;          /* cut short by cancel or early stop */
+} sample_outcome;
+
+/* Draws the samples. Returns 0, or -1 if the batch could not start. */
+int sample_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out);
+
+/* Emits ev: applies it to ctx->trace, then hands it to the sink. */
+void strategy_emit(strategy_ctx *ctx, const event *ev);
+long strategy_now_ms(void);
+
+#endif

@@ -1,0 +1,91 @@
+/* strategy: the registry and the frame every run shares: run_start, the
+ * root node, the strategy itself, then exactly one done event. */
+#include "strategies/strategy.h"
+
+#include <string.h>
+
+#include "strategies/sample.h"
+#include "strategies/single.h"
+#include "strategies/sc.h"
+
+static const strategy_info strategies[] = {
+    { "direct",  "answer immediately, no reasoning", 1, 0.0, strategy_direct },
+    { "cot",     "chain of thought: \"Let's think step by step\"", 1, 0.0, strategy_cot },
+    { "fewshot", "chain of thought after worked examples", 1, 0.0, strategy_fewshot },
+    { "sc",      "self-consistency: N sampled chains, majority vote", 10, 0.8, strategy_sc },
+};
+#define N_STRATEGIES (int)(sizeof strategies / sizeof strategies[0])
+
+const strategy_info *strategy_find(const char *name)
+{
+    for (int i = 0; name && i < N_STRATEGIES; i++)
+        if (strcmp(strategies[i].name, name) == 0)
+            return &strategies[i];
+    return NULL;
+}
+
+const strategy_info *strategy_at(int i)
+{
+    return i >= 0 && i < N_STRATEGIES ? &strategies[i] : NULL;
+}
+
+run_status strategy_run(strategy_ctx *ctx)
+{
+    const strategy_info *si = strategy_find(ctx->opt.name);
+    trace_init(&ctx->trace);
+    ctx->answer[0] = '\0';
+    ctx->confidence = -1;
+    ctx->saved = 0;
+    ctx->t0_ms = strategy_now_ms();
+    if (ctx->opt.n <= 0)
+        ctx->opt.n = si ? si->default_n : 1;
+    if (ctx->opt.temperature < 0)
+        ctx->opt.temperature = si ? si->default_t : 0.0;
+
+    event ev = event_make(EV_RUN_START);
+    ev.text = (char *)ctx->problem;
+    ev.strategy = (char *)(si ? si->name : ctx->opt.name);
+    ev.model = (char *)model_name(ctx->model);
+    ev.n = ctx->opt.n;
+    ev.temperature = ctx->opt.temperature;
+    ev.seed = ctx->opt.seed;
+    strategy_emit(ctx, &ev);
+
+    ev = event_make(EV_NODE_ADD);
+    ev.node = 0;
+    ev.parent = -1;
+    ev.nkind = NODE_ROOT;
+    ev.text = "problem";
+    strategy_emit(ctx, &ev);
+
+    run_status st;
+    if (!si) {
+        event err = event_make(EV_ERROR);
+        err.text = "unknown strategy";
+        strategy_emit(ctx, &err);
+        st = RUN_FAILED;
+    } else {
+        st = (run_status)si->run(ctx);
+    }
+    if (atomic_load(ctx->cancel) == CANCEL_USER)
+        st = RUN_CANCELLED;
+
+    event done = event_make(EV_DONE);
+    done.answer = ctx->answer;
+    done.run = st;
+    done.confidence = ctx->confidence;
+    done.tokens_in = ctx->trace.tokens_in;
+    done.tokens_out = ctx->trace.tokens_out;
+    done.thinking_tokens = ctx->trace.thinking_tokens;
+    done.elapsed_ms = strategy_now_ms() - ctx->t0_ms;
+    done.saved = ctx->saved;
+    if (ctx->trace.has_votes) {
+        /* a copy: applying done replaces ctx->trace.votes */
+        tally_copy(&done.votes, &ctx->trace.votes);
+        done.has_votes = 1;
+    }
+    strategy_emit(ctx, &done);
+    if (done.has_votes)
+        tally_done(&done.votes);
+    return st;
+}

@@ -1,0 +1,330 @@
+/* End to end: `ponder solve --json` against the fixture server, one
+ * scenario per test. Each asserts the events and the exit status. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/e2e/harness.h"
+
+#define PROBLEM "A bakery has 45 croissants. They sell 12 in the morning, receive a " \
+                "delivery of 30 at noon, then sell 18 in the afternoon. How many croissants remain?"
+#define CONFIG "[network]\nidle_timeout = 1.5\nconnect_timeout = 2\nretries = 2\n"
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ponder-e2e-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Runs one solve against a fresh server with the given scenario. */
+static void solve(run_result *r, const char *scenario, const char *backend,
+                  const char *strategy, const char *extra)
+{
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, scenario), 0);
+    char url[128], model[64];
+    int ollama = !strcmp(backend, "ollama");
+    snprintf(url, sizeof url, ollama ? "http://127.0.0.1:%d" : "http://127.0.0.1:%d/v1", fx.port);
+    snprintf(model, sizeof model, "%s:test", backend);
+    const char *argv[16] = { "solve", "--json", "-m", model, "--base-url", url, "-s", strategy };
+    int n = 8;
+    if (extra)
+        argv[n++] = extra;
+    argv[n++] = PROBLEM;
+    argv[n] = NULL;
+    run_ponder(r, tmpdir, CONFIG, NULL, argv);
+    fixture_stop(&fx);
+}
+
+static void assert_done(const run_result *r, const char *answer)
+{
+    const event *d = last_event(r);
+    assert_non_null(d);
+    assert_int_equal(d->kind, EV_DONE);
+    assert_string_equal(d->answer ? d->answer : "", answer);
+    assert_int_equal(r->bad_lines, 0);
+    assert_int_equal(count_kind(r, EV_DONE), 1);
+    assert_int_equal(r->ev[0].kind, EV_RUN_START);
+}
+
+static void test_cot_openai(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "cot", "openai", "cot", NULL);
+    assert_int_equal(r.status, 0);
+    assert_done(&r, "45");
+    char *ans = joined_text(&r, CH_ANSWER);
+    assert_non_null(strstr(ans, "45 - 12 = 33"));
+    assert_non_null(strstr(ans, "The answer is 45."));
+    assert_true(count_kind(&r, EV_TEXT) > 5);       /* streamed, not one blob */
+    free(ans);
+    run_free(&r);
+}
+
+static void test_reasoning_content_openai(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "cot-reasoning", "openai", "cot", NULL);
+    assert_int_equal(r.status, 0);
+    assert_done(&r, "45");
+    char *th = joined_text(&r, CH_THINKING);
+    assert_non_null(strstr(th, "45 - 12 = 33"));
+    free(th);
+    run_free(&r);
+}
+
+static void test_think_inline(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "think-inline", "openai", "cot", NULL);
+    assert_int_equal(r.status, 0);
+    assert_done(&r, "45");
+    char *th = joined_text(&r, CH_THINKING), *an = joined_text(&r, CH_ANSWER);
+    assert_true(strlen(th) > 0);
+    assert_null(strstr(an, "<think>"));
+    assert_null(strstr(th, "<think>"));
+    free(th);
+    free(an);
+    run_free(&r);
+}
+
+static void test_cot_ollama_thinking(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "cot-reasoning", "ollama", "cot", NULL);
+    assert_int_equal(r.status, 0);
+    assert_done(&r, "45");
+    char *th = joined_text(&r, CH_THINKING);
+    assert_true(strlen(th) > 0);
+    free(th);
+    const event *d = last_event(&r);
+    assert_true(d->tokens_out > 0);                 /* the final line's counters */
+    run_free(&r);
+}
+
+static void assert_sc_votes(const run_result *r)
+{
+    assert_int_equal(r->status, 0);
+    assert_done(r, "45");
+    const event *d = last_event(r);
+    assert_int_equal(d->has_votes, 1);
+    assert_int_equal(d->votes.n, 3);
+    assert_int_equal(tally_count(&d->votes, "45"), 6);
+    assert_int_equal(tally_count(&d->votes, "44"), 2);
+    assert_int_equal(tally_count(&d->votes, "35"), 2);
+    assert_true(d->confidence > 0.59 && d->confidence < 0.61);
+    assert_int_equal(count_kind(r, EV_VOTE), 10);
+    /* the tally grows one vote at a time */
+    int seen = 0;
+    for (int i = 0; i < r->n_ev; i++)
+        if (r->ev[i].kind == EV_VOTE)
+            assert_int_equal(r->ev[i].votes.total, ++seen);
+}
+
+static void test_sc_openai(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "sc", "openai", "sc", NULL);
+    assert_sc_votes(&r);
+    run_free(&r);
+}
+
+static void test_sc_ollama(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "sc", "ollama", "sc", NULL);
+    assert_sc_votes(&r);
+    run_free(&r);
+}
+
+static void test_disconnect_keeps_partial_text(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "disconnect", "openai", "cot", NULL);
+    assert_int_equal(r.status, 1);
+    assert_int_equal(last_event(&r)->kind, EV_DONE);
+    assert_true(count_kind(&r, EV_TEXT) > 0);
+    assert_non_null(find_error(&r, 0));
+    assert_true(strlen(r.err) > 0);
+    run_free(&r);
+}
+
+static void test_garbage_json(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "garbage", "openai", "cot", NULL);
+    assert_int_equal(r.status, 1);
+    const event *e = find_error(&r, 0);
+    assert_non_null(e);
+    assert_non_null(strstr(e->text, "127.0.0.1"));  /* names the URL */
+    run_free(&r);
+}
+
+static void test_500_then_ok(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "500-then-ok", "openai", "cot", NULL);
+    assert_int_equal(r.status, 0);
+    assert_done(&r, "45");
+    const event *e = find_error(&r, 1);
+    assert_non_null(e);
+    assert_non_null(strstr(e->text, "500"));
+    run_free(&r);
+}
+
+static void test_429_retry_after(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "429", "openai", "cot", NULL);
+    assert_int_equal(r.status, 0);
+    assert_done(&r, "45");
+    const event *e = find_error(&r, 1);
+    assert_non_null(e);
+    assert_non_null(strstr(e->text, "429"));
+    assert_non_null(strstr(e->text, "retrying in 1.0 s"));  /* Retry-After: 1 */
+    run_free(&r);
+}
+
+static void test_401_no_key_leak(void **state)
+{
+    (void)state;
+    setenv("OPENAI_API_KEY", "sk-canary-e2e-5150", 1);
+    run_result r;
+    solve(&r, "401", "openai", "cot", NULL);
+    unsetenv("OPENAI_API_KEY");
+    assert_int_equal(r.status, 1);
+    const event *e = find_error(&r, 0);
+    assert_non_null(e);
+    assert_non_null(strstr(e->text, "401"));
+    assert_non_null(strstr(e->text, "openai"));
+    assert_null(strstr(r.out, "sk-canary-e2e-5150"));
+    assert_null(strstr(r.err, "sk-canary-e2e-5150"));
+    assert_null(find_error(&r, 1));                 /* 401 is never retried */
+    run_free(&r);
+}
+
+static void test_stall_idle_timeout(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "stall", "openai", "cot", NULL);
+    assert_int_equal(r.status, 1);
+    assert_true(count_kind(&r, EV_TEXT) > 0);       /* what arrived is kept */
+    const event *e = find_error(&r, 0);
+    assert_non_null(e);
+    assert_non_null(strstr(e->text, "timeout") ? e->text : strstr(e->text, "no data"));
+    run_free(&r);
+}
+
+static void test_huge_line(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "hugeline", "openai", "cot", NULL);
+    assert_int_equal(r.status, 1);
+    assert_int_equal(last_event(&r)->kind, EV_DONE);
+    assert_non_null(find_error(&r, 0));
+    assert_true(strlen(r.out) < 1024 * 1024);       /* the 5 MB never reached us whole */
+    run_free(&r);
+}
+
+static void test_connection_refused(void **state)
+{
+    (void)state;
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "cot"), 0);
+    int port = fx.port;
+    fixture_stop(&fx);                              /* nothing listens there now */
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", port);
+    const char *argv[] = { "solve", "--json", "-m", "openai:test", "--base-url", url, "-s", "cot",
+                           PROBLEM, NULL };
+    run_result r;
+    run_ponder(&r, tmpdir, CONFIG, NULL, argv);
+    assert_int_equal(r.status, 1);
+    assert_non_null(find_error(&r, 0));
+    assert_non_null(strstr(r.err, url));
+    run_free(&r);
+}
+
+static void test_stdin_problem_and_text_mode(void **state)
+{
+    (void)state;
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "cot"), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
+    const char *argv[] = { "solve", "-m", "openai:test", "--base-url", url, "-s", "cot", "-", NULL };
+    run_result r;
+    run_ponder(&r, tmpdir, CONFIG, PROBLEM "\n", argv);
+    fixture_stop(&fx);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "45 - 12 = 33"));
+    assert_non_null(strstr(r.out, "Answer: 45"));
+    run_free(&r);
+}
+
+static void test_usage_errors(void **state)
+{
+    (void)state;
+    run_result r;
+    const char *a1[] = { "solve", NULL };
+    run_ponder(&r, tmpdir, NULL, NULL, a1);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+    const char *a2[] = { "-m", "gpt4", NULL };
+    run_ponder(&r, tmpdir, NULL, NULL, a2);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "gpt4"));
+    run_free(&r);
+    const char *a3[] = { "solve", "-s", "sc", "-n", "-3", "x", NULL };
+    run_ponder(&r, tmpdir, NULL, NULL, a3);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cot_openai),
+        cmocka_unit_test(test_reasoning_content_openai),
+        cmocka_unit_test(test_think_inline),
+        cmocka_unit_test(test_cot_ollama_thinking),
+        cmocka_unit_test(test_sc_openai),
+        cmocka_unit_test(test_sc_ollama),
+        cmocka_unit_test(test_disconnect_keeps_partial_text),
+        cmocka_unit_test(test_garbage_json),
+        cmocka_unit_test(test_500_then_ok),
+        cmocka_unit_test(test_429_retry_after),
+        cmocka_unit_test(test_401_no_key_leak),
+        cmocka_unit_test(test_stall_idle_timeout),
+        cmocka_unit_test(test_huge_line),
+        cmocka_unit_test(test_connection_refused),
+        cmocka_unit_test(test_stdin_problem_and_text_mode),
+        cmocka_unit_test(test_usage_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,168 @@
+#!/bin/bash
+# TUI test: ponder in a real tmux against the fixture model server.
+#
+# Types a problem, waits for the answer and the vote bars, resizes to 40x12
+# and through a storm of sizes, cancels a slow run with Esc, refuses an
+# oversized paste, and quits with Ctrl-C y and with Ctrl-D, checking the
+# exit status and that the terminal was given back. Waits are bounded
+# polls of capture-pane; nothing asserts on time.
+#
+# Prints "ok - ..." / "not ok - ..." per check and "N passed, N failed" last.
+set -u
+cd "$(dirname "$0")/../.."
+PONDER=${PONDER:-./ponder}
+case $PONDER in /*) ;; *) PONDER=$PWD/$PONDER ;; esac
+pass=0 fail=0
+ok()  { echo "ok - $1"; pass=$((pass + 1)); }
+bad() { echo "not ok - $1"; fail=$((fail + 1)); if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi; }
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+
+if ! command -v tmux >/dev/null || ! command -v python3 >/dev/null; then
+    bad "tmux and python3 are needed"; finish
+fi
+if [ ! -x "$PONDER" ]; then bad "no ponder binary at $PONDER (run make)"; finish; fi
+
+tmp=$(mktemp -d)
+sock=$tmp/tmux.sock
+servers=()
+cleanup() {
+    tmux -S "$sock" kill-server 2>/dev/null
+    for p in "${servers[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+T() { tmux -S "$sock" "$@"; }
+
+# start_server NAME ARGS... -> sets PORT
+start_server() {
+    local name=$1; shift
+    python3 tests/fixtures/server.py "$@" >"$tmp/$name.port" 2>"$tmp/$name.err" &
+    servers+=($!)
+    PORT=""
+    for _ in $(seq 100); do
+        PORT=$(head -n1 "$tmp/$name.port" 2>/dev/null)
+        [ -n "$PORT" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# start_ponder SESSION PORT LOCALE ARGS... : ponder in a fresh XDG home; when
+# it exits, the pane shell prints its status and the terminal's modes.
+start_ponder() {
+    local s=$1 port=$2 loc=$3; shift 3
+    mkdir -p "$tmp/$s/state" "$tmp/$s/config"
+    T new-session -d -s "$s" -x 80 -y 24 \
+        "env XDG_STATE_HOME=$tmp/$s/state XDG_CONFIG_HOME=$tmp/$s/config LC_ALL=$loc \
+         $PONDER --model openai:test --base-url http://127.0.0.1:$port/v1 $*; \
+         echo PONDER_EXIT=\$?; echo MODES: \$(stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo|isig)\$'); sleep 600"
+}
+
+screen() { T capture-pane -p -t "$1"; }
+
+# wait_for SESSION REGEX [SECONDS]: polls the screen until REGEX matches.
+wait_for() {
+    local s=$1 re=$2 n=$(( ${3:-20} * 10 ))
+    for _ in $(seq "$n"); do
+        screen "$s" 2>/dev/null | grep -Eq -- "$re" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+check() {  # NAME SESSION REGEX [SECONDS]
+    if wait_for "$2" "$3" "${4:-20}"; then ok "$1"; else bad "$1" "$(screen "$2")"; fi
+}
+
+alive() { [ "$(T display -p -t "$1" '#{pane_current_command}')" != "" ] && ! screen "$1" | grep -q PONDER_EXIT; }
+
+# the terminal after ponder exits: status 0, cooked mode, main screen
+check_exit() {  # NAME SESSION
+    if wait_for "$2" 'MODES:' 10; then
+        local out; out=$(screen "$2")
+        if echo "$out" | grep -q 'PONDER_EXIT=0' ; then ok "$1: exit status 0"; else bad "$1: exit status 0" "$out"; fi
+        local modes; modes=$(echo "$out" | grep 'MODES:')
+        if echo "$modes" | grep -Eq ' icanon( |$)' && echo "$modes" | grep -Eq ' echo( |$)' && echo "$modes" | grep -Eq ' isig( |$)'; then
+            ok "$1: terminal back in cooked mode"
+        else bad "$1: terminal back in cooked mode" "$out"; fi
+        if [ "$(T display -p -t "$2" '#{alternate_on}')" = 0 ]; then ok "$1: left the alternate screen"
+        else bad "$1: left the alternate screen"; fi
+    else
+        bad "$1: ponder exited" "$(screen "$2")"
+    fi
+}
+
+PROBLEM="A bakery has 45 croissants. It sells 12, bakes 30 more, then sells 18. How many croissants are left?"
+
+# ---- self-consistency: answer, votes, samples, help ----
+if ! start_server sc --scenario sc; then bad "fixture server (sc) started" "$(cat "$tmp/sc.err")"; finish; fi
+start_ponder sc "$PORT" C.UTF-8 -s sc
+check "TUI starts with the problem line" sc 'problem>'
+check "status line names model and strategy" sc 'openai:test.*sc n=10'
+T send-keys -t sc -l "$PROBLEM"
+T send-keys -t sc Enter
+check "answer 45 appears" sc 'Answer +45' 20
+check "answer shows the vote share" sc '\(6 of 10 votes, 60%\)' 5
+check "vote bar for 45 with count 6 and 60%" sc '45 .* 6 +60%' 5
+check "vote bars for 44 and 35" sc '(44|35) .* 2 +20%' 5
+T send-keys -t sc Tab
+check "Tab follows the next sample" sc 'Thinking .* sample 2/10' 5
+T send-keys -t sc F1
+check "F1 opens the help made from the keymap" sc 'show this help' 5
+T send-keys -t sc Escape
+if wait_for sc 'show this help' 0 && ! screen sc | grep -q 'show this help'; then :; fi
+sleep 0.2
+if screen sc | grep -q 'show this help'; then bad "Esc closes the help" "$(screen sc)"; else ok "Esc closes the help"; fi
+
+# ---- narrow terminal, then a storm of sizes ----
+T resize-window -t sc -x 40 -y 12
+check "40x12 collapses panes into tabs" sc 'Thinking .* Answer .* Votes' 5
+check "40x12 still shows the answer" sc 'Answer: 45' 5
+T send-keys -t sc C-o C-o
+check "Ctrl-O switches to the Votes tab" sc '45 .* 6 +60%' 5
+for size in 100x30 30x8 12x4 200x60 41x13 20x6 80x24 19x5 60x14 150x45 40x12 25x7 90x28 10x3 80x24; do
+    T resize-window -t sc -x "${size%x*}" -y "${size#*x}"
+done
+T resize-window -t sc -x 12 -y 4
+check "a tiny terminal says it is too small" sc 'too small' 5
+T resize-window -t sc -x 80 -y 24
+check "back at 80x24 after a resize storm, answer intact" sc 'Answer +45 +\(6 of 10 votes, 60%\)' 5
+if alive sc; then ok "ponder survived the resizes"; else bad "ponder survived the resizes" "$(screen sc)"; fi
+
+# ---- an oversized paste is refused ----
+head -c 5000 /dev/zero | tr '\0' 'x' > "$tmp/big.txt"
+T load-buffer -b big "$tmp/big.txt"
+T paste-buffer -p -b big -t sc
+check "a 5000-byte paste is refused with a message" sc 'paste refused' 5
+if screen sc | grep -q 'xxxxxxxxxx'; then bad "the refused paste left the line empty" "$(screen sc)"; else ok "the refused paste left the line empty"; fi
+
+# ---- quit with Ctrl-C, y ----
+T send-keys -t sc C-c
+check "Ctrl-C with no solve running asks before quitting" sc 'Quit ponder\? \(y/n\)' 5
+T send-keys -t sc y
+check_exit "Ctrl-C y" sc
+if grep -q "croissants are left" "$tmp/sc/state/ponder/history" 2>/dev/null; then ok "the problem was saved to the history file"
+else bad "the problem was saved to the history file"; fi
+
+# ---- cancel a slow run with Esc; quit with Ctrl-D ----
+if ! start_server slow --scenario slow --delay 30; then bad "fixture server (slow) started"; finish; fi
+start_ponder slow "$PORT" C.UTF-8 -s cot
+check "slow: TUI starts" slow 'problem>'
+T send-keys -t slow -l "What is 45 - 12 + 30 - 18?"
+T send-keys -t slow Enter
+check "slow: the reply streams into the Thinking pane" slow "Let's think" 20
+T send-keys -t slow Escape
+check "Esc cancels: 'cancelled' is shown" slow 'cancelled' 10
+check "the text that arrived is kept" slow "Let's think" 2
+if alive slow; then ok "the app keeps running after a cancel"; else bad "the app keeps running after a cancel"; fi
+T send-keys -t slow C-d
+check_exit "Ctrl-D on an empty line" slow
+
+# ---- a non-UTF-8 locale gets ASCII borders ----
+start_ponder ascii "$PORT" C -s sc
+check "C locale: ASCII borders" ascii '^\+ Thinking -+\+' 10
+T send-keys -t ascii C-d
+check_exit "C locale quit" ascii
+
+finish

@@ -1,0 +1,186 @@
+/* Tests for app/config.c and app/cli.c: defaults, the INI file with good
+ * and bad lines (file:line warnings, defaults kept), and the command line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/cli.h"
+#include "app/config.h"
+
+static char *write_tmp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/ponder-cfg-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    app_config c;
+    config_defaults(&c);
+    assert_string_equal(c.model, "builtin");
+    assert_string_equal(c.strategy, "sc");
+    assert_string_equal(c.strat.name, "sc");
+    assert_int_equal(c.strat.n, 0);
+    assert_true(c.strat.temperature < 0);
+    assert_int_equal(c.strat.seed, -1);
+}
+
+static void test_missing_file_is_fine(void **state)
+{
+    (void)state;
+    app_config c;
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, "/nonexistent/ponder/config.ini"), 0);
+    assert_string_equal(c.warning, "");
+}
+
+static void test_good_file(void **state)
+{
+    (void)state;
+    char *p = write_tmp("; comment\n[ponder]\nmodel = ollama:qwen3\nstrategy = cot\n"
+                        "samples = 7\ntemperature = 0.5\nseed = 42\nearly_stop = yes\n"
+                        "[ollama]\nhost = http://10.1.2.3:11434\n"
+                        "[network]\nidle_timeout = 2.5\nretries = 1\n");
+    app_config c;
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p), 0);
+    unlink(p);
+    assert_string_equal(c.warning, "");
+    assert_string_equal(c.model, "ollama:qwen3");
+    assert_string_equal(c.strategy, "cot");
+    assert_int_equal(c.strat.n, 7);
+    assert_true(c.strat.temperature > 0.49 && c.strat.temperature < 0.51);
+    assert_int_equal(c.strat.seed, 42);
+    assert_int_equal(c.strat.early_stop, 1);
+    assert_true(c.idle_timeout_s > 2.4 && c.idle_timeout_s < 2.6);
+    assert_int_equal(c.max_retries, 1);
+    model_config mc;
+    config_model(&c, &mc);
+    assert_string_equal(mc.base_url, "http://10.1.2.3:11434");
+}
+
+static void test_bad_value_keeps_default_and_names_line(void **state)
+{
+    (void)state;
+    char *p = write_tmp("[ponder]\nstrategy = cot\nsamples = lots\ntemperature = 0.3\n");
+    app_config c;
+    config_defaults(&c);
+    config_load(&c, p);
+    char expect[128];
+    snprintf(expect, sizeof expect, "%s:3:", p);
+    unlink(p);
+    assert_non_null(strstr(c.warning, expect));
+    assert_non_null(strstr(c.warning, "samples"));
+    assert_int_equal(c.strat.n, 0);                 /* default kept */
+    assert_string_equal(c.strategy, "cot");         /* lines around it still apply */
+    assert_true(c.strat.temperature > 0.29 && c.strat.temperature < 0.31);
+}
+
+static void test_syntax_error(void **state)
+{
+    (void)state;
+    char *p = write_tmp("[ponder\nmodel = builtin\n");
+    app_config c;
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p), -1);
+    unlink(p);
+    assert_non_null(strstr(c.warning, ":1:"));
+}
+
+static void test_unknown_model_and_strategy(void **state)
+{
+    (void)state;
+    char *p = write_tmp("[ponder]\nmodel = gpt4\n");
+    app_config c;
+    config_defaults(&c);
+    config_load(&c, p);
+    unlink(p);
+    assert_string_equal(c.model, "builtin");
+    assert_non_null(strstr(c.warning, ":2:"));
+}
+
+static int parse(app_config *c, cli_args *a, char *err, ...)
+{
+    char *argv[32];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, err);
+    argv[argc++] = "ponder";
+    for (char *s; (s = va_arg(ap, char *));)
+        argv[argc++] = s;
+    va_end(ap);
+    argv[argc] = NULL;
+    config_defaults(c);
+    return cli_parse(argc, argv, c, a, err, 256);
+}
+
+static void test_cli_solve(void **state)
+{
+    (void)state;
+    app_config c;
+    cli_args a;
+    char err[256];
+    assert_int_equal(parse(&c, &a, err, "solve", "-m", "openai:gpt-4o-mini", "-s", "sc", "-n", "5",
+                           "-t", "0.7", "--seed", "3", "--json", "--early-stop",
+                           "--base-url", "http://127.0.0.1:9/v1", "A store has 3 apples.", NULL), 0);
+    assert_int_equal(a.cmd, CMD_SOLVE);
+    assert_string_equal(a.problem, "A store has 3 apples.");
+    assert_string_equal(c.model, "openai:gpt-4o-mini");
+    assert_int_equal(c.strat.n, 5);
+    assert_int_equal(c.strat.seed, 3);
+    assert_int_equal(c.json, 1);
+    assert_int_equal(c.strat.early_stop, 1);
+    assert_string_equal(c.base_url, "http://127.0.0.1:9/v1");
+}
+
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    app_config c;
+    cli_args a;
+    char err[256];
+    assert_int_equal(parse(&c, &a, err, "-n", "0", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "-n", "ten", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "-t", "9", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "-s", "magic", NULL), 2);
+    assert_non_null(strstr(err, "magic"));
+    assert_int_equal(parse(&c, &a, err, "--bogus", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "solve", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "solve", "a", "b", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "frobnicate", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "-m", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "--base-url", "ftp://x", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "--help", NULL), 0);
+    assert_int_equal(a.cmd, CMD_HELP);
+    assert_int_equal(parse(&c, &a, err, "--version", NULL), 0);
+    assert_int_equal(a.cmd, CMD_VERSION);
+    assert_int_equal(parse(&c, &a, err, NULL), 0);
+    assert_int_equal(a.cmd, CMD_TUI);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_missing_file_is_fine),
+        cmocka_unit_test(test_good_file),
+        cmocka_unit_test(test_bad_value_keeps_default_and_names_line),
+        cmocka_unit_test(test_syntax_error),
+        cmocka_unit_test(test_unknown_model_and_strategy),
+        cmocka_unit_test(test_cli_solve),
+        cmocka_unit_test(test_cli_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

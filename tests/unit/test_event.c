@@ -1,0 +1,405 @@
+/* test_event: names, copies and the JSON Lines form of every event kind. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "tutor/event.h"
+
+static void assert_str_eq_null(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+static void assert_tally_eq(const tally *a, const tally *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->no_answer, b->no_answer);
+    assert_int_equal(a->total, b->total);
+    for (int i = 0; i < a->n; i++) {
+        assert_string_equal(a->e[i].answer, b->e[i].answer);
+        assert_int_equal(a->e[i].count, b->e[i].count);
+    }
+}
+
+static void assert_event_eq(const event *a, const event *b)
+{
+    assert_int_equal(a->kind, b->kind);
+    assert_int_equal(a->node, b->node);
+    assert_int_equal(a->parent, b->parent);
+    assert_int_equal(a->nkind, b->nkind);
+    assert_int_equal(a->ch, b->ch);
+    assert_int_equal(a->tokens, b->tokens);
+    assert_str_eq_null(a->text, b->text);
+    assert_str_eq_null(a->answer, b->answer);
+    assert_int_equal(a->status, b->status);
+    assert_int_equal(a->scores.has, b->scores.has);
+    assert_true(a->scores.value == b->scores.value);
+    assert_true(a->scores.prm == b->scores.prm);
+    assert_true(a->scores.orm == b->scores.orm);
+    assert_true(a->scores.w == b->scores.w);
+    assert_true(a->scores.logprob == b->scores.logprob);
+    assert_int_equal(a->scores.visits, b->scores.visits);
+    assert_int_equal(a->retryable, b->retryable);
+    assert_int_equal(a->has_votes, b->has_votes);
+    if (a->has_votes)
+        assert_tally_eq(&a->votes, &b->votes);
+    assert_str_eq_null(a->strategy, b->strategy);
+    assert_str_eq_null(a->model, b->model);
+    assert_int_equal(a->n, b->n);
+    assert_true(a->temperature == b->temperature);
+    assert_true(a->seed == b->seed);
+    assert_int_equal(a->tokens_in, b->tokens_in);
+    assert_int_equal(a->tokens_out, b->tokens_out);
+    assert_int_equal(a->thinking_tokens, b->thinking_tokens);
+    assert_int_equal(a->run, b->run);
+    assert_true(a->confidence == b->confidence);
+    assert_int_equal(a->elapsed_ms, b->elapsed_ms);
+    assert_int_equal(a->saved, b->saved);
+}
+
+/* Serializes, parses back, compares; then checks the JSON is stable. */
+static void roundtrip(const event *ev)
+{
+    char *json = event_to_json(ev);
+    assert_non_null(json);
+    event back;
+    assert_int_equal(event_from_json(json, &back), 0);
+    assert_event_eq(ev, &back);
+    char *again = event_to_json(&back);
+    assert_string_equal(json, again);
+    free(again);
+    free(json);
+    event_clear(&back);
+}
+
+static void sample_tally(tally *t)
+{
+    tally_init(t);
+    tally_add(t, "44");
+    tally_add(t, "45");
+    tally_add(t, "45");
+    tally_add(t, NULL);
+}
+
+static void test_make_defaults(void **state)
+{
+    (void)state;
+    event ev = event_make(EV_TEXT);
+    assert_int_equal(ev.kind, EV_TEXT);
+    assert_int_equal(ev.node, -1);
+    assert_true(ev.seed == -1);
+    assert_true(ev.confidence == -1);
+    assert_null(ev.text);
+    assert_int_equal(ev.has_votes, 0);
+    event_clear(&ev);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    const char *kinds[] = { "run_start", "node_add", "text", "score", "status",
+                            "vote", "usage", "error", "notice", "done" };
+    for (int k = 0; k < EV__COUNT; k++)
+        assert_string_equal(event_kind_name((event_kind)k), kinds[k]);
+    assert_string_equal(event_kind_name(EV__COUNT), "?");
+    assert_string_equal(node_kind_name(NODE_SAMPLE), "sample");
+    assert_string_equal(node_status_name(NS_CANCELLED), "cancelled");
+    assert_string_equal(node_status_name((node_status)99), "?");
+    assert_string_equal(run_status_name(RUN_NO_ANSWER), "no_answer");
+}
+
+static void test_dup_is_deep(void **state)
+{
+    (void)state;
+    event ev = event_make(EV_VOTE);
+    ev.node = 2;
+    ev.answer = strdup("45");
+    sample_tally(&ev.votes);
+    ev.has_votes = 1;
+    event *d = event_dup(&ev);
+    assert_ptr_not_equal(d->answer, ev.answer);
+    assert_ptr_not_equal(d->votes.e, ev.votes.e);
+    event_clear(&ev);
+    assert_null(ev.answer);
+    assert_int_equal(ev.kind, EV_VOTE);
+    assert_string_equal(d->answer, "45");
+    assert_string_equal(d->votes.e[0].answer, "45");
+    event_free(d);
+    event_free(NULL);
+}
+
+static void test_roundtrip_every_kind(void **state)
+{
+    (void)state;
+    event ev;
+
+    ev = event_make(EV_RUN_START);
+    ev.text = strdup("A bakery has 45 croissants.\nHow many?");
+    ev.strategy = strdup("sc");
+    ev.model = strdup("ollama:qwen3");
+    ev.n = 10;
+    ev.temperature = 0.8;
+    ev.seed = 1234567890123LL;
+    roundtrip(&ev);
+    ev.seed = -1;
+    roundtrip(&ev);
+    event_clear(&ev);
+
+    ev = event_make(EV_NODE_ADD);
+    ev.node = 0;
+    ev.parent = -1;
+    ev.nkind = NODE_ROOT;
+    roundtrip(&ev);
+    ev.node = 3;
+    ev.parent = 0;
+    ev.nkind = NODE_SAMPLE;
+    ev.text = strdup("sample 3");
+    roundtrip(&ev);
+    event_clear(&ev);
+
+    for (int ch = 0; ch < 2; ch++) {
+        ev = event_make(EV_TEXT);
+        ev.node = 3;
+        ev.ch = (channel)ch;
+        ev.text = strdup("12 + 15 = \"27\"\t\\ ok\n");
+        ev.tokens = 7;
+        roundtrip(&ev);
+        event_clear(&ev);
+    }
+
+    ev = event_make(EV_SCORE);
+    ev.node = 4;
+    roundtrip(&ev);
+    ev.scores = (node_scores){ SCORE_VALUE | SCORE_PRM | SCORE_ORM | SCORE_VISITS | SCORE_W | SCORE_LOGPROB,
+                               0.5, 0.25, 1.0, 3.75, -12.5, 9 };
+    roundtrip(&ev);
+    ev.scores = (node_scores){ SCORE_VISITS, 0, 0, 0, 0, 0, 2 };
+    roundtrip(&ev);
+    event_clear(&ev);
+
+    for (int s = NS_STREAMING; s <= NS_CANCELLED; s++) {
+        ev = event_make(EV_STATUS);
+        ev.node = 1;
+        ev.status = (node_status)s;
+        if (s == NS_DONE)
+            ev.answer = strdup("3/4");
+        roundtrip(&ev);
+        event_clear(&ev);
+    }
+
+    ev = event_make(EV_VOTE);
+    ev.node = 3;
+    ev.answer = strdup("45");
+    sample_tally(&ev.votes);
+    ev.has_votes = 1;
+    roundtrip(&ev);
+    free(ev.answer);
+    ev.answer = NULL; /* the sample had no answer */
+    roundtrip(&ev);
+    event_clear(&ev);
+
+    ev = event_make(EV_USAGE);
+    ev.tokens_in = 120;
+    ev.tokens_out = 3400;
+    ev.thinking_tokens = 2000;
+    roundtrip(&ev);
+    event_clear(&ev);
+
+    ev = event_make(EV_ERROR);
+    ev.text = strdup("openai: HTTP 429 from http://127.0.0.1:1/v1, retrying");
+    ev.retryable = 1;
+    roundtrip(&ev);
+    ev.node = 5;
+    ev.retryable = 0;
+    roundtrip(&ev);
+    event_clear(&ev);
+
+    ev = event_make(EV_NOTICE);
+    ev.node = 2;
+    ev.text = strdup("server ignores n; sending 10 requests");
+    roundtrip(&ev);
+    event_clear(&ev);
+
+    for (int r = RUN_OK; r <= RUN_FAILED; r++) {
+        ev = event_make(EV_DONE);
+        ev.run = (run_status)r;
+        ev.tokens_in = 10;
+        ev.tokens_out = 20;
+        ev.thinking_tokens = 5;
+        ev.elapsed_ms = 315;
+        roundtrip(&ev);
+        ev.answer = strdup("45");
+        sample_tally(&ev.votes);
+        ev.has_votes = 1;
+        ev.confidence = 2.0 / 3.0;
+        ev.saved = 3;
+        roundtrip(&ev);
+        event_clear(&ev);
+    }
+}
+
+static void test_text_json_shape(void **state)
+{
+    (void)state;
+    event ev = event_make(EV_TEXT);
+    ev.node = 3;
+    ev.ch = CH_THINKING;
+    ev.text = strdup("..");
+    ev.tokens = 1;
+    char *json = event_to_json(&ev);
+    assert_string_equal(json, "{\"event\":\"text\",\"node\":3,\"channel\":\"thinking\",\"delta\":\"..\",\"tokens\":1}");
+    free(json);
+    event_clear(&ev);
+}
+
+static void test_vote_json_shape(void **state)
+{
+    (void)state;
+    event ev = event_make(EV_VOTE);
+    ev.node = 3;
+    ev.answer = strdup("45");
+    tally_init(&ev.votes);
+    tally_add(&ev.votes, "44");
+    tally_add(&ev.votes, "45");
+    tally_add(&ev.votes, "45");
+    ev.has_votes = 1;
+    char *json = event_to_json(&ev);
+    /* leader first, not arrival order */
+    assert_string_equal(json, "{\"event\":\"vote\",\"node\":3,\"answer\":\"45\",\"votes\":{\"45\":2,\"44\":1},\"no_answer\":0}");
+    free(json);
+    event_clear(&ev);
+}
+
+static void test_done_json_shape(void **state)
+{
+    (void)state;
+    event ev = event_make(EV_DONE);
+    char *json = event_to_json(&ev);
+    assert_string_equal(json, "{\"event\":\"done\",\"answer\":\"\",\"status\":\"ok\",\"tokens_in\":0,"
+                              "\"tokens_out\":0,\"thinking_tokens\":0,\"elapsed_ms\":0}");
+    free(json);
+
+    ev.answer = strdup("45");
+    tally_init(&ev.votes);
+    for (int i = 0; i < 8; i++)
+        tally_add(&ev.votes, "45");
+    tally_add(&ev.votes, "44");
+    tally_add(&ev.votes, "35");
+    ev.has_votes = 1;
+    ev.confidence = 0.8;
+    ev.tokens_in = 100;
+    ev.tokens_out = 2000;
+    ev.elapsed_ms = 950;
+    ev.saved = 2;
+    json = event_to_json(&ev);
+    assert_string_equal(json, "{\"event\":\"done\",\"answer\":\"45\",\"status\":\"ok\","
+                              "\"votes\":{\"45\":8,\"44\":1,\"35\":1},\"confidence\":0.8,"
+                              "\"tokens_in\":100,\"tokens_out\":2000,\"thinking_tokens\":0,"
+                              "\"elapsed_ms\":950,\"saved\":2}");
+    free(json);
+    event_clear(&ev);
+}
+
+static void test_run_start_and_error_shape(void **state)
+{
+    (void)state;
+    event ev = event_make(EV_RUN_START);
+    ev.text = strdup("2+2?");
+    ev.strategy = strdup("cot");
+    ev.model = strdup("builtin");
+    ev.n = 1;
+    ev.temperature = 0;
+    char *json = event_to_json(&ev);
+    assert_string_equal(json, "{\"event\":\"run_start\",\"problem\":\"2+2?\",\"strategy\":\"cot\","
+                              "\"model\":\"builtin\",\"n\":1,\"temperature\":0}");
+    free(json);
+    event_clear(&ev);
+
+    ev = event_make(EV_ERROR);
+    ev.text = strdup("boom");
+    json = event_to_json(&ev);
+    assert_string_equal(json, "{\"event\":\"error\",\"node\":-1,\"message\":\"boom\",\"retryable\":false}");
+    free(json);
+    event_clear(&ev);
+}
+
+static void test_utf8_sanitized(void **state)
+{
+    (void)state;
+    event ev = event_make(EV_TEXT);
+    ev.node = 0;
+    /* valid é, stray continuation, truncated 3-byte, overlong '/', surrogate, valid € */
+    ev.text = strdup("caf\xC3\xA9 \x80 \xE2\x82 \xC0\xAF \xED\xA0\x80 \xE2\x82\xAC");
+    char *json = event_to_json(&ev);
+    event back;
+    assert_int_equal(event_from_json(json, &back), 0);
+    assert_string_equal(back.text, "caf\xC3\xA9 \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD "
+                                   "\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD "
+                                   "\xE2\x82\xAC");
+    /* the whole line parses as JSON and holds no byte >= 0x80 outside valid sequences */
+    cJSON *o = cJSON_Parse(json);
+    assert_non_null(o);
+    cJSON_Delete(o);
+    free(json);
+    event_clear(&back);
+    event_clear(&ev);
+
+    ev = event_make(EV_VOTE);
+    tally_init(&ev.votes);
+    tally_add(&ev.votes, "4\xFF");
+    ev.has_votes = 1;
+    json = event_to_json(&ev);
+    assert_non_null(strstr(json, "\"4\xEF\xBF\xBD\":1"));
+    free(json);
+    event_clear(&ev);
+}
+
+static void test_from_json_rejects_garbage(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        NULL, "", "not json", "[]", "42", "{}", "{\"event\":7}", "{\"event\":\"bogus\"}",
+        "{\"event\":\"text\"", "{\"event\":\"done\",}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        event ev = event_make(EV_TEXT);
+        assert_int_equal(event_from_json(bad[i], &ev), -1);
+    }
+    event ev;
+    assert_int_equal(event_from_json("{\"event\":\"text\",\"node\":\"x\",\"tokens\":1e300,\"delta\":5}", &ev), 0);
+    assert_int_equal(ev.node, -1);
+    assert_null(ev.text);
+    assert_true(ev.tokens > 0);
+    event_clear(&ev);
+    assert_int_equal(event_from_json("{\"event\":\"done\",\"votes\":{\"45\":\"x\",\"44\":2},\"saved\":-1e400}", &ev), 0);
+    assert_int_equal(ev.has_votes, 1);
+    assert_int_equal(ev.votes.n, 1);
+    assert_null(ev.answer);
+    event_clear(&ev);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_make_defaults),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_dup_is_deep),
+        cmocka_unit_test(test_roundtrip_every_kind),
+        cmocka_unit_test(test_text_json_shape),
+        cmocka_unit_test(test_vote_json_shape),
+        cmocka_unit_test(test_done_json_shape),
+        cmocka_unit_test(test_run_start_and_error_shape),
+        cmocka_unit_test(test_utf8_sanitized),
+        cmocka_unit_test(test_from_json_rejects_garbage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,437 @@
+/* event: construction, copying and the JSON Lines form of run events. */
+#include "tutor/event.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fprintf(stderr, "%s:%d: out of memory\n", __FILE__, __LINE__);
+        abort();
+    }
+    return p;
+}
+
+static char *xstrdup_or_null(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+event event_make(event_kind kind)
+{
+    event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = kind;
+    ev.node = -1;
+    ev.parent = -1;
+    ev.seed = -1;
+    ev.confidence = -1;
+    return ev;
+}
+
+event *event_dup(const event *ev)
+{
+    event *d = xmalloc(sizeof *d);
+    *d = *ev;
+    d->text = xstrdup_or_null(ev->text);
+    d->answer = xstrdup_or_null(ev->answer);
+    d->strategy = xstrdup_or_null(ev->strategy);
+    d->model = xstrdup_or_null(ev->model);
+    tally_copy(&d->votes, &ev->votes);
+    return d;
+}
+
+void event_clear(event *ev)
+{
+    if (!ev)
+        return;
+    free(ev->text);
+    free(ev->answer);
+    free(ev->strategy);
+    free(ev->model);
+    tally_done(&ev->votes);
+    *ev = event_make(ev->kind);
+}
+
+void event_free(event *ev)
+{
+    if (!ev)
+        return;
+    event_clear(ev);
+    free(ev);
+}
+
+/* ---- names ---- */
+
+static const char *const kind_names[EV__COUNT] = {
+    "run_start", "node_add", "text", "score", "status",
+    "vote", "usage", "error", "notice", "done",
+};
+static const char *const node_kind_names[] = { "root", "step", "sample", "thought", "answer" };
+static const char *const status_names[] = {
+    "streaming", "done", "pruned", "chosen", "failed", "cancelled",
+};
+static const char *const run_names[] = { "ok", "no_answer", "cancelled", "failed" };
+static const char *const channel_names[] = { "thinking", "answer" };
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define NAME_OF(table, i) ((int)(i) >= 0 && (int)(i) < COUNT(table) ? (table)[i] : "?")
+
+const char *event_kind_name(event_kind k) { return NAME_OF(kind_names, k); }
+const char *node_kind_name(node_kind k) { return NAME_OF(node_kind_names, k); }
+const char *node_status_name(node_status s) { return NAME_OF(status_names, s); }
+const char *run_status_name(run_status s) { return NAME_OF(run_names, s); }
+
+/* Index of name in table, or -1. */
+static int lookup(const char *const *table, int n, const char *name)
+{
+    for (int i = 0; name && i < n; i++)
+        if (strcmp(table[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- UTF-8 ---- */
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if s does not start
+ * one: no overlongs, no surrogates, nothing above U+10FFFF. */
+static int utf8_seq_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    int n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c == 0xE0) { n = 3; lo = 0xA0; }
+    else if (c == 0xED) { n = 3; hi = 0x9F; }
+    else if (c >= 0xE1 && c <= 0xEF) n = 3;
+    else if (c == 0xF0) { n = 4; lo = 0x90; }
+    else if (c == 0xF4) { n = 4; hi = 0x8F; }
+    else if (c >= 0xF1 && c <= 0xF3) n = 4;
+    else return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (int i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+/* A copy of s that is valid UTF-8: each byte that does not begin a valid
+ * sequence becomes U+FFFD. Caller frees. */
+static char *utf8_clean(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s);
+    char *out = xmalloc(3 * len + 1), *o = out;
+    while (*p) {
+        int n = utf8_seq_len(p);
+        if (n) {
+            memcpy(o, p, (size_t)n);
+            o += n;
+            p += n;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* ---- to JSON ---- */
+
+static void add_str(cJSON *o, const char *key, const char *s)
+{
+    if (!s)
+        return;
+    char *clean = utf8_clean(s);
+    cJSON_AddStringToObject(o, key, clean);
+    free(clean);
+}
+
+/* Integers go through Raw so 64-bit values print exactly. */
+static void add_int(cJSON *o, const char *key, long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    cJSON_AddRawToObject(o, key, buf);
+}
+
+static void add_votes(cJSON *o, const tally *t)
+{
+    cJSON *v = cJSON_AddObjectToObject(o, "votes");
+    for (int i = 0; i < t->n; i++) {
+        char *clean = utf8_clean(t->e[i].answer ? t->e[i].answer : "");
+        add_int(v, clean, t->e[i].count);
+        free(clean);
+    }
+}
+
+static void add_scores(cJSON *o, const node_scores *s)
+{
+    if (s->has & SCORE_VALUE) cJSON_AddNumberToObject(o, "value", s->value);
+    if (s->has & SCORE_PRM) cJSON_AddNumberToObject(o, "prm", s->prm);
+    if (s->has & SCORE_ORM) cJSON_AddNumberToObject(o, "orm", s->orm);
+    if (s->has & SCORE_VISITS) add_int(o, "visits", s->visits);
+    if (s->has & SCORE_W) cJSON_AddNumberToObject(o, "w", s->w);
+    if (s->has & SCORE_LOGPROB) cJSON_AddNumberToObject(o, "logprob", s->logprob);
+}
+
+char *event_to_json(const event *ev)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "event", event_kind_name(ev->kind));
+    switch (ev->kind) {
+    case EV_RUN_START:
+        add_str(o, "problem", ev->text ? ev->text : "");
+        add_str(o, "strategy", ev->strategy);
+        add_str(o, "model", ev->model);
+        add_int(o, "n", ev->n);
+        cJSON_AddNumberToObject(o, "temperature", ev->temperature);
+        if (ev->seed != -1)
+            add_int(o, "seed", ev->seed);
+        break;
+    case EV_NODE_ADD:
+        add_int(o, "node", ev->node);
+        add_int(o, "parent", ev->parent);
+        cJSON_AddStringToObject(o, "kind", node_kind_name(ev->nkind));
+        add_str(o, "label", ev->text);
+        break;
+    case EV_TEXT:
+        add_int(o, "node", ev->node);
+        cJSON_AddStringToObject(o, "channel", NAME_OF(channel_names, ev->ch));
+        add_str(o, "delta", ev->text ? ev->text : "");
+        add_int(o, "tokens", ev->tokens);
+        break;
+    case EV_SCORE:
+        add_int(o, "node", ev->node);
+        add_scores(o, &ev->scores);
+        break;
+    case EV_STATUS:
+        add_int(o, "node", ev->node);
+        cJSON_AddStringToObject(o, "status", node_status_name(ev->status));
+        if (ev->answer && *ev->answer)
+            add_str(o, "answer", ev->answer);
+        break;
+    case EV_VOTE:
+        add_int(o, "node", ev->node);
+        if (ev->answer && *ev->answer)
+            add_str(o, "answer", ev->answer);
+        add_votes(o, &ev->votes);
+        add_int(o, "no_answer", ev->votes.no_answer);
+        break;
+    case EV_USAGE:
+        add_int(o, "tokens_in", ev->tokens_in);
+        add_int(o, "tokens_out", ev->tokens_out);
+        add_int(o, "thinking_tokens", ev->thinking_tokens);
+        break;
+    case EV_ERROR:
+        add_int(o, "node", ev->node);
+        add_str(o, "message", ev->text ? ev->text : "");
+        cJSON_AddBoolToObject(o, "retryable", ev->retryable != 0);
+        break;
+    case EV_NOTICE:
+        add_int(o, "node", ev->node);
+        add_str(o, "message", ev->text ? ev->text : "");
+        break;
+    case EV_DONE:
+        add_str(o, "answer", ev->answer ? ev->answer : "");
+        cJSON_AddStringToObject(o, "status", run_status_name(ev->run));
+        if (ev->has_votes) {
+            add_votes(o, &ev->votes);
+            if (ev->votes.no_answer > 0)
+                add_int(o, "no_answer", ev->votes.no_answer);
+        }
+        if (ev->confidence >= 0)
+            cJSON_AddNumberToObject(o, "confidence", ev->confidence);
+        add_int(o, "tokens_in", ev->tokens_in);
+        add_int(o, "tokens_out", ev->tokens_out);
+        add_int(o, "thinking_tokens", ev->thinking_tokens);
+        add_int(o, "elapsed_ms", ev->elapsed_ms);
+        if (ev->saved > 0)
+            add_int(o, "saved", ev->saved);
+        break;
+    case EV__COUNT:
+        break;
+    }
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+/* ---- from JSON ---- */
+
+static const char *get_str(const cJSON *o, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+static int has_num(const cJSON *o, const char *key)
+{
+    return cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static double get_num(const cJSON *o, const char *key, double def)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(it) && isfinite(it->valuedouble) ? it->valuedouble : def;
+}
+
+/* An integer field, clamped to [lo, hi] (a double out of range is UB to cast). */
+static long long get_int(const cJSON *o, const char *key, long long def, double lo, double hi)
+{
+    double d = get_num(o, key, (double)def);
+    if (d < lo) d = lo;
+    if (d > hi) d = hi;
+    return (long long)d;
+}
+
+#define GET_INT(o, key, def) ((int)get_int(o, key, def, -2147483647.0, 2147483647.0))
+#define LONG_LIM (sizeof(long) > 4 ? 9.0e18 : 2147483647.0)
+#define GET_LONG(o, key, def) ((long)get_int(o, key, def, -LONG_LIM, LONG_LIM))
+
+/* Dup of a string field; "" counts as absent when empty_is_null. */
+static char *dup_field(const cJSON *o, const char *key, int empty_is_null)
+{
+    const char *s = get_str(o, key);
+    if (!s || (empty_is_null && !*s))
+        return NULL;
+    return xstrdup_or_null(s);
+}
+
+static void read_votes(const cJSON *o, tally *t)
+{
+    tally_init(t);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "votes");
+    const cJSON *it;
+    int n = cJSON_GetArraySize(v);
+    if (!cJSON_IsObject(v) || n <= 0)
+        goto tail;
+    t->e = xmalloc((size_t)n * sizeof *t->e);
+    t->cap = n;
+    cJSON_ArrayForEach(it, v) {
+        if (!it->string || !cJSON_IsNumber(it))
+            continue;
+        double c = it->valuedouble;
+        int count = c >= 0 && c < 2147483647.0 ? (int)c : 0;
+        t->e[t->n] = (tally_entry){ xstrdup_or_null(it->string), count, t->n };
+        t->total += count;
+        t->n++;
+    }
+tail:
+    t->no_answer = GET_INT(o, "no_answer", 0);
+    if (t->no_answer < 0)
+        t->no_answer = 0;
+    t->total += t->no_answer;
+}
+
+static void read_scores(const cJSON *o, node_scores *s)
+{
+    memset(s, 0, sizeof *s);
+    if (has_num(o, "value")) { s->has |= SCORE_VALUE; s->value = get_num(o, "value", 0); }
+    if (has_num(o, "prm")) { s->has |= SCORE_PRM; s->prm = get_num(o, "prm", 0); }
+    if (has_num(o, "orm")) { s->has |= SCORE_ORM; s->orm = get_num(o, "orm", 0); }
+    if (has_num(o, "visits")) { s->has |= SCORE_VISITS; s->visits = GET_INT(o, "visits", 0); }
+    if (has_num(o, "w")) { s->has |= SCORE_W; s->w = get_num(o, "w", 0); }
+    if (has_num(o, "logprob")) { s->has |= SCORE_LOGPROB; s->logprob = get_num(o, "logprob", 0); }
+}
+
+int event_from_json(const char *line, event *out)
+{
+    if (!line || !out)
+        return -1;
+    cJSON *o = cJSON_Parse(line);
+    if (!cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    int kind = lookup(kind_names, EV__COUNT, get_str(o, "event"));
+    if (kind < 0) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    event ev = event_make((event_kind)kind);
+    ev.node = GET_INT(o, "node", -1);
+    int i;
+    switch (ev.kind) {
+    case EV_RUN_START:
+        ev.text = dup_field(o, "problem", 0);
+        ev.strategy = dup_field(o, "strategy", 0);
+        ev.model = dup_field(o, "model", 0);
+        ev.n = GET_INT(o, "n", 0);
+        ev.temperature = get_num(o, "temperature", 0);
+        ev.seed = get_int(o, "seed", -1, -9.2e18, 9.2e18);
+        break;
+    case EV_NODE_ADD:
+        ev.parent = GET_INT(o, "parent", -1);
+        i = lookup(node_kind_names, COUNT(node_kind_names), get_str(o, "kind"));
+        ev.nkind = i < 0 ? NODE_STEP : (node_kind)i;
+        ev.text = dup_field(o, "label", 0);
+        break;
+    case EV_TEXT:
+        i = lookup(channel_names, COUNT(channel_names), get_str(o, "channel"));
+        ev.ch = i < 0 ? CH_ANSWER : (channel)i;
+        ev.text = dup_field(o, "delta", 0);
+        ev.tokens = GET_INT(o, "tokens", 0);
+        break;
+    case EV_SCORE:
+        read_scores(o, &ev.scores);
+        break;
+    case EV_STATUS:
+        i = lookup(status_names, COUNT(status_names), get_str(o, "status"));
+        ev.status = i < 0 ? NS_DONE : (node_status)i;
+        ev.answer = dup_field(o, "answer", 1);
+        break;
+    case EV_VOTE:
+        ev.answer = dup_field(o, "answer", 1);
+        read_votes(o, &ev.votes);
+        ev.has_votes = 1;
+        break;
+    case EV_USAGE:
+    case EV_DONE:
+        ev.tokens_in = GET_LONG(o, "tokens_in", 0);
+        ev.tokens_out = GET_LONG(o, "tokens_out", 0);
+        ev.thinking_tokens = GET_LONG(o, "thinking_tokens", 0);
+        if (ev.kind == EV_USAGE)
+            break;
+        ev.answer = dup_field(o, "answer", 1);
+        i = lookup(run_names, COUNT(run_names), get_str(o, "status"));
+        ev.run = i < 0 ? RUN_OK : (run_status)i;
+        if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "votes"))) {
+            read_votes(o, &ev.votes);
+            ev.has_votes = 1;
+        }
+        ev.confidence = get_num(o, "confidence", -1);
+        ev.elapsed_ms = GET_LONG(o, "elapsed_ms", 0);
+        ev.saved = GET_INT(o, "saved", 0);
+        break;
+    case EV_ERROR:
+        ev.text = dup_field(o, "message", 0);
+        ev.retryable = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "retryable"));
+        break;
+    case EV_NOTICE:
+        ev.text = dup_field(o, "message", 0);
+        break;
+    case EV__COUNT:
+        break;
+    }
+    cJSON_Delete(o);
+    *out = ev;
+    return 0;
+}

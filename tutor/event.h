@@ -1,0 +1,93 @@
+/* event: the one stream every run produces (DESIGN.md §2-3).
+ *
+ * Strategies emit events; the TUI applies them to its view of the trace,
+ * `--json` prints them as JSON Lines, transcripts store them. Nothing else
+ * crosses from a run to the screen. Events are plain values: every string
+ * they hold is owned by the event and freed by event_free(). */
+#ifndef PONDER_EVENT_H
+#define PONDER_EVENT_H
+#include "tutor/tally.h"
+
+typedef enum {
+    EV_RUN_START,   /* problem, strategy, model, params */
+    EV_NODE_ADD,    /* node, parent, node_kind, label */
+    EV_TEXT,        /* node, channel, text (a delta), tokens */
+    EV_SCORE,       /* node, scores */
+    EV_STATUS,      /* node, status, answer (the node's extracted answer, if any) */
+    EV_VOTE,        /* node (the sample that voted), answer, votes (whole tally) */
+    EV_USAGE,       /* run totals: tokens_in, tokens_out, thinking_tokens */
+    EV_ERROR,       /* node or -1 for the run, text, retryable */
+    EV_NOTICE,      /* node or -1: something the user should know that is not an error */
+    EV_DONE,        /* answer, votes, confidence, tokens, elapsed_ms, run status */
+    EV__COUNT
+} event_kind;
+
+typedef enum { NODE_ROOT, NODE_STEP, NODE_SAMPLE, NODE_THOUGHT, NODE_ANSWER } node_kind;
+typedef enum { CH_THINKING, CH_ANSWER } channel;
+typedef enum {
+    NS_STREAMING, NS_DONE, NS_PRUNED, NS_CHOSEN, NS_FAILED, NS_CANCELLED
+} node_status;
+/* The run's outcome, carried by EV_DONE. */
+typedef enum { RUN_OK, RUN_NO_ANSWER, RUN_CANCELLED, RUN_FAILED } run_status;
+
+/* Scores a node may carry; `has` is a bitmask of SCORE_* saying which are set. */
+enum { SCORE_VALUE = 1, SCORE_PRM = 2, SCORE_ORM = 4, SCORE_VISITS = 8, SCORE_W = 16, SCORE_LOGPROB = 32 };
+typedef struct {
+    unsigned has;
+    double value, prm, orm, w, logprob;
+    int visits;
+} node_scores;
+
+typedef struct event {
+    event_kind kind;
+    int node;               /* -1 for run-level events */
+    /* EV_NODE_ADD */
+    int parent;
+    node_kind nkind;
+    /* EV_TEXT */
+    channel ch;
+    int tokens;             /* tokens in this delta (0 if unknown) */
+    /* EV_TEXT delta, EV_ERROR / EV_NOTICE message, EV_NODE_ADD label,
+     * EV_RUN_START problem */
+    char *text;
+    /* EV_STATUS, EV_VOTE, EV_DONE: an extracted, normalized answer or NULL */
+    char *answer;
+    node_status status;
+    node_scores scores;
+    int retryable;          /* EV_ERROR */
+    tally votes;            /* EV_VOTE, EV_DONE (voting strategies only: has_votes) */
+    int has_votes;
+    /* EV_RUN_START */
+    char *strategy, *model;
+    int n;
+    double temperature;
+    long long seed;
+    /* EV_USAGE, EV_DONE */
+    long tokens_in, tokens_out, thinking_tokens;
+    /* EV_DONE */
+    run_status run;
+    double confidence;      /* leader's share of the votes, or -1 */
+    long elapsed_ms;
+    int saved;              /* samples saved by --early-stop */
+} event;
+
+/* A zeroed event of the given kind, node = -1, seed = -1, confidence = -1. */
+event event_make(event_kind kind);
+event *event_dup(const event *ev);
+/* Frees what the event owns (not the event itself). */
+void event_clear(event *ev);
+/* Frees a heap event from event_dup. */
+void event_free(event *ev);
+
+const char *event_kind_name(event_kind k);
+const char *node_kind_name(node_kind k);
+const char *node_status_name(node_status s);
+const char *run_status_name(run_status s);
+
+/* One JSON object, no newline; caller frees. Keys: "event" plus the
+ * fields that kind uses. EV_DONE always has "answer" (string, "" if none). */
+char *event_to_json(const event *ev);
+/* Parses one line written by event_to_json. Returns 0, or -1 on bad input. */
+int event_from_json(const char *line, event *out);
+
+#endif

@@ -1,0 +1,200 @@
+/* prompt: the text of every prompt ponder sends. */
+#include "tutor/prompt.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The last line every chat prompt asks for; answer_extract looks for it. */
+#define FINAL_LINE "The answer is N."
+
+static const char SYSTEM[] =
+    "You are a patient math tutor. Solve the student's word problem, showing "
+    "each arithmetic step on its own. End with a final line of the form: " FINAL_LINE;
+static const char DIRECT_SUFFIX[] =
+    "Answer with only the final number, as: " FINAL_LINE;
+/* Zero-shot CoT (Kojima et al., 2022), plus the final-line request so chat
+ * models end in a form answer_extract finds first. */
+static const char COT_SUFFIX[] =
+    "Let's think step by step. End with a final line: " FINAL_LINE;
+
+/* Worked exemplars for fewshot (Wei et al., 2022): each solution is the
+ * format the model should copy, steps as "a op b = c." then the final line. */
+static const struct {
+    const char *question, *solution;
+} exemplars[] = {
+    { "A store has 20 oranges. They sell 8 before lunch and buy 15 more after lunch. "
+      "How many oranges do they have?",
+      "Let's think step by step. 20 - 8 = 12. 12 + 15 = 27. The answer is 27." },
+    { "A baker fills 6 trays with muffins. Each tray holds 12 muffins. "
+      "How many muffins does the baker make?",
+      "Let's think step by step. 6 * 12 = 72. The answer is 72." },
+    { "Maria has 36 stickers. She shares them equally among 4 friends. "
+      "How many stickers does each friend get?",
+      "Let's think step by step. 36 / 4 = 9. The answer is 9." },
+    { "Tom buys 3 notebooks that cost $4 each. He pays with a $20 bill. "
+      "How much change does he get?",
+      "Let's think step by step. 3 * 4 = 12. 20 - 12 = 8. The answer is 8." },
+};
+enum { N_EXEMPLARS = (int)(sizeof exemplars / sizeof exemplars[0]) };
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fprintf(stderr, "%s:%d: out of memory\n", __FILE__, __LINE__);
+        abort();
+    }
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+/* a + sep + b, freshly allocated. */
+static char *join(const char *a, const char *sep, const char *b)
+{
+    size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+    char *s = xmalloc(la + ls + lb + 1);
+    memcpy(s, a, la);
+    memcpy(s + la, sep, ls);
+    memcpy(s + la + ls, b, lb + 1);
+    return s;
+}
+
+/* The problem with runs of whitespace (newlines too) made one space, and
+ * trimmed: the built-in model was trained on single-line questions. */
+static char *one_line(const char *s)
+{
+    char *out = xmalloc(strlen(s) + 1), *o = out;
+    int gap = 0;
+    for (; *s; s++) {
+        if (isspace((unsigned char)*s)) {
+            gap = o > out;
+            continue;
+        }
+        if (gap)
+            *o++ = ' ';
+        gap = 0;
+        *o++ = *s;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The problem trimmed, for chat messages (inner newlines kept). */
+static char *trimmed(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    char *out = xmalloc(n + 1);
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return out;
+}
+
+static void push(prompt *p, prompt_role role, char *owned)
+{
+    p->msgs[p->n_msgs].role = role;
+    p->msgs[p->n_msgs].content = owned;
+    p->n_msgs++;
+}
+
+/* The built-in model's trained formats (lm/curriculum.c). Its context cannot
+ * hold exemplars, so fewshot uses the same prefix as cot. */
+static char *raw_prompt(prompt_style style, const char *problem)
+{
+    char *q = one_line(problem);
+    const char *tail = style == PROMPT_DIRECT ? " Answer: The answer is"
+                                              : " Answer: Let's think step by step.";
+    char *s = join("Question: ", q, tail);
+    free(q);
+    return s;
+}
+
+void prompt_build(prompt *p, prompt_style style, const char *problem, int raw_format)
+{
+    memset(p, 0, sizeof *p);
+    if (!problem)
+        problem = "";
+    if (raw_format) {
+        p->raw = raw_prompt(style, problem);
+        return;
+    }
+    char *q = trimmed(problem);
+    switch (style) {
+    case PROMPT_DIRECT:
+        push(p, ROLE_USER, join(q, "\n\n", DIRECT_SUFFIX));
+        break;
+    case PROMPT_FEWSHOT:
+        push(p, ROLE_SYSTEM, xstrdup(SYSTEM));
+        for (int i = 0; i < N_EXEMPLARS; i++) {
+            push(p, ROLE_USER, xstrdup(exemplars[i].question));
+            push(p, ROLE_ASSISTANT, xstrdup(exemplars[i].solution));
+        }
+        push(p, ROLE_USER, xstrdup(q));
+        break;
+    case PROMPT_COT:
+    default:
+        push(p, ROLE_SYSTEM, xstrdup(SYSTEM));
+        push(p, ROLE_USER, join(q, "\n\n", COT_SUFFIX));
+        break;
+    }
+    free(q);
+}
+
+void prompt_free(prompt *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->n_msgs; i++)
+        free(p->msgs[i].content);
+    free(p->raw);
+    memset(p, 0, sizeof *p);
+}
+
+static const char *role_name(prompt_role r)
+{
+    switch (r) {
+    case ROLE_SYSTEM: return "system";
+    case ROLE_USER: return "user";
+    case ROLE_ASSISTANT: return "assistant";
+    }
+    return "?";
+}
+
+char *prompt_render(const prompt *p)
+{
+    if (p->raw)
+        return xstrdup(p->raw);
+    size_t n = 1;
+    for (int i = 0; i < p->n_msgs; i++)
+        n += strlen(p->msgs[i].content) + strlen(role_name(p->msgs[i].role)) + 4;
+    char *s = xmalloc(n), *o = s;
+    *o = '\0';
+    for (int i = 0; i < p->n_msgs; i++)
+        o += sprintf(o, "[%s] %s\n", role_name(p->msgs[i].role), p->msgs[i].content);
+    return s;
+}
+
+int prompt_exemplar_count(void)
+{
+    return N_EXEMPLARS;
+}
+
+const char *prompt_exemplar_question(int i)
+{
+    return i >= 0 && i < N_EXEMPLARS ? exemplars[i].question : NULL;
+}
+
+const char *prompt_exemplar_solution(int i)
+{
+    return i >= 0 && i < N_EXEMPLARS ? exemplars[i].solution : NULL;
+}

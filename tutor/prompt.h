@@ -1,0 +1,33 @@
+/* prompt: every prompt ponder sends lives here, so the UI can show them.
+ *
+ * A prompt is either chat messages (HTTP backends) or a raw prefix to
+ * continue (the built-in model, trained on its own format; see lm/README.md). */
+#ifndef PONDER_PROMPT_H
+#define PONDER_PROMPT_H
+
+typedef enum { PROMPT_DIRECT, PROMPT_COT, PROMPT_FEWSHOT } prompt_style;
+typedef enum { ROLE_SYSTEM, ROLE_USER, ROLE_ASSISTANT } prompt_role;
+
+typedef struct {
+    prompt_role role;
+    char *content;            /* owned */
+} prompt_msg;
+
+typedef struct {
+    prompt_msg msgs[16];
+    int n_msgs;
+    char *raw;                /* owned; non-NULL for raw-continuation prompts */
+} prompt;
+
+/* Builds the prompt for a problem. raw_format selects the built-in model's
+ * trained format (a raw prefix) instead of chat messages. */
+void prompt_build(prompt *p, prompt_style style, const char *problem, int raw_format);
+void prompt_free(prompt *p);
+/* Renders the prompt as readable text for the "show prompt" view; caller frees. */
+char *prompt_render(const prompt *p);
+/* The worked exemplars used by fewshot (at least three). */
+int prompt_exemplar_count(void);
+const char *prompt_exemplar_question(int i);
+const char *prompt_exemplar_solution(int i);
+
+#endif

@@ -1,0 +1,121 @@
+/* tally: majority vote over normalized answers. */
+#include "tutor/tally.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n);
+    if (!q) {
+        fprintf(stderr, "%s:%d: out of memory\n", __FILE__, __LINE__);
+        abort();
+    }
+    return q;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xrealloc(NULL, n), s, n);
+}
+
+void tally_init(tally *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void tally_done(tally *t)
+{
+    for (int i = 0; i < t->n; i++)
+        free(t->e[i].answer);
+    free(t->e);
+    memset(t, 0, sizeof *t);
+}
+
+/* Entry i precedes entry j: more votes, or as many and arrived first. */
+static int ahead(const tally_entry *i, const tally_entry *j)
+{
+    return i->count > j->count || (i->count == j->count && i->first < j->first);
+}
+
+void tally_add(tally *t, const char *answer)
+{
+    int arrival = t->total++;
+    if (!answer || !*answer) {
+        t->no_answer++;
+        return;
+    }
+    int i = 0;
+    while (i < t->n && strcmp(t->e[i].answer, answer) != 0)
+        i++;
+    if (i == t->n) {
+        if (t->n == t->cap) {
+            t->cap = t->cap ? 2 * t->cap : 8;
+            t->e = xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
+        }
+        t->e[t->n++] = (tally_entry){ xstrdup(answer), 0, arrival };
+    }
+    t->e[i].count++;
+    /* Counts only grow, so the entry can only move towards the front. */
+    while (i > 0 && ahead(&t->e[i], &t->e[i - 1])) {
+        tally_entry tmp = t->e[i - 1];
+        t->e[i - 1] = t->e[i];
+        t->e[i] = tmp;
+        i--;
+    }
+}
+
+void tally_copy(tally *dst, const tally *src)
+{
+    tally_init(dst);
+    if (!src)
+        return;
+    dst->no_answer = src->no_answer;
+    dst->total = src->total;
+    if (src->n <= 0)
+        return;
+    dst->e = xrealloc(NULL, (size_t)src->n * sizeof *dst->e);
+    dst->cap = dst->n = src->n;
+    for (int i = 0; i < src->n; i++) {
+        dst->e[i] = src->e[i];
+        dst->e[i].answer = xstrdup(src->e[i].answer ? src->e[i].answer : "");
+    }
+}
+
+const char *tally_leader(const tally *t, int *tied)
+{
+    if (tied)
+        *tied = 0;
+    if (!t || t->n == 0)
+        return NULL;
+    if (tied)
+        for (int i = 1; i < t->n && t->e[i].count == t->e[0].count; i++)
+            (*tied)++;
+    return t->e[0].answer;
+}
+
+int tally_count(const tally *t, const char *answer)
+{
+    if (!t || !answer)
+        return 0;
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->e[i].answer, answer) == 0)
+            return t->e[i].count;
+    return 0;
+}
+
+/* The leader is safe iff lead > second + remaining: even if every remaining
+ * sample went to the runner-up (or to an answer not yet seen, which starts
+ * at 0), it could at best come within one vote. A current tie, or an empty
+ * tally, is never decided, even with nothing remaining. */
+int tally_decided(const tally *t, int remaining)
+{
+    if (!t || t->n == 0)
+        return 0;
+    if (remaining < 0)
+        remaining = 0;
+    int second = t->n > 1 ? t->e[1].count : 0;
+    return t->e[0].count > second + remaining;
+}

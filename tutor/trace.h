@@ -1,0 +1,51 @@
+/* trace: one tree for every strategy (DESIGN.md §3).
+ *
+ * A trace is only ever changed by trace_apply(), so a strategy's own trace
+ * and the UI's view of it, fed the same events, are the same tree. */
+#ifndef PONDER_TRACE_H
+#define PONDER_TRACE_H
+#include <stddef.h>
+#include "tutor/event.h"
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+} text_buf;
+
+typedef struct {
+    int id, parent, depth;
+    node_kind kind;
+    char *label;            /* short label, owned, may be NULL */
+    text_buf thinking, answer_text;
+    int tokens;
+    node_status status;
+    node_scores scores;
+    char *answer;           /* extracted final answer, owned, may be NULL */
+    char *error;            /* last error on this node, owned, may be NULL */
+    int *children;
+    int n_children, cap_children;
+} trace_node;
+
+typedef struct {
+    trace_node *nodes;      /* indexed by id: ids are dense, 0 is the root */
+    int n, cap;
+    char *problem;
+    tally votes;
+    int has_votes;
+    long tokens_in, tokens_out, thinking_tokens;
+    int done;
+    run_status run;
+    char *answer;
+    char *error;            /* last run-level error (node -1), owned, may be NULL */
+} trace;
+
+void trace_init(trace *t);
+void trace_done(trace *t);
+/* Applies one event. Events naming unknown nodes are ignored (returns -1). */
+int trace_apply(trace *t, const event *ev);
+trace_node *trace_get(trace *t, int id);
+const trace_node *trace_cget(const trace *t, int id);
+/* Appends len bytes to a text buffer, keeping it NUL-terminated. */
+void text_buf_append(text_buf *b, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,186 @@
+#include "ui/keymap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/curses.h"
+
+/* Printable keys act only on an empty problem line, so typing a problem is
+ * never interrupted; everything else uses control and function keys. */
+static const keymap_entry table[] = {
+    { KM_FN(KEY_F(1)),    "F1",        ACT_HELP,        KM_ANY },
+    { '?',                "?",         ACT_HELP,        KM_EMPTY },
+    { '\r',               "Enter",     ACT_SUBMIT,      KM_ANY },
+    { '\n',               "Enter",     ACT_SUBMIT,      KM_ANY },
+    { KM_FN(KEY_ENTER),   "Enter",     ACT_SUBMIT,      KM_ANY },
+    { 27,                 "Esc",       ACT_CANCEL,      KM_ANY },
+    { KM_CTRL('c'),       "Ctrl-C",    ACT_INTERRUPT,   KM_ANY },
+    { KM_CTRL('d'),       "Ctrl-D",    ACT_QUIT,        KM_EMPTY },
+    { '\t',               "Tab",       ACT_NEXT_SAMPLE, KM_ANY },
+    { KM_FN(KEY_RIGHT),   "Right",     ACT_NEXT_SAMPLE, KM_EMPTY },
+    { KM_FN(KEY_BTAB),    "Shift-Tab", ACT_PREV_SAMPLE, KM_ANY },
+    { KM_FN(KEY_LEFT),    "Left",      ACT_PREV_SAMPLE, KM_EMPTY },
+    { KM_FN(KEY_PPAGE),   "PgUp",      ACT_PAGE_UP,     KM_ANY },
+    { KM_FN(KEY_NPAGE),   "PgDn",      ACT_PAGE_DOWN,   KM_ANY },
+    { KM_FN(KEY_SR),      "Shift-Up",  ACT_LINE_UP,     KM_ANY },
+    { KM_FN(KEY_SF),      "Shift-Down", ACT_LINE_DOWN,  KM_ANY },
+    { KM_CTRL('s'),       "Ctrl-S",    ACT_STRATEGY,    KM_ANY },
+    { KM_FN(KEY_F(2)),    "F2",        ACT_STRATEGY,    KM_ANY },
+    { KM_FN(KEY_F(5)),    "F5",        ACT_N_DOWN,      KM_ANY },
+    { '-',                "-",         ACT_N_DOWN,      KM_EMPTY },
+    { KM_FN(KEY_F(6)),    "F6",        ACT_N_UP,        KM_ANY },
+    { '+',                "+",         ACT_N_UP,        KM_EMPTY },
+    { KM_FN(KEY_F(7)),    "F7",        ACT_T_DOWN,      KM_ANY },
+    { '[',                "[",         ACT_T_DOWN,      KM_EMPTY },
+    { KM_FN(KEY_F(8)),    "F8",        ACT_T_UP,        KM_ANY },
+    { ']',                "]",         ACT_T_UP,        KM_EMPTY },
+    { KM_CTRL('y'),       "Ctrl-Y",    ACT_COPY,        KM_ANY },
+    { KM_CTRL('p'),       "Ctrl-P",    ACT_PROMPT,      KM_ANY },
+    { KM_FN(KEY_F(4)),    "F4",        ACT_PROMPT,      KM_ANY },
+    { KM_CTRL('o'),       "Ctrl-O",    ACT_NEXT_TAB,    KM_ANY },
+    { KM_FN(KEY_F(3)),    "F3",        ACT_NEXT_TAB,    KM_ANY },
+    { KM_CTRL('l'),       "Ctrl-L",    ACT_REDRAW,      KM_ANY },
+};
+
+static const char *const help_text[ACT__COUNT] = {
+    [ACT_NONE]        = "",
+    [ACT_HELP]        = "show this help",
+    [ACT_SUBMIT]      = "solve the problem on the line",
+    [ACT_CANCEL]      = "cancel the running solve; close a window",
+    [ACT_INTERRUPT]   = "cancel the solve; when idle, quit (asks first)",
+    [ACT_QUIT]        = "quit ponder",
+    [ACT_NEXT_SAMPLE] = "follow the next sample in the Thinking pane",
+    [ACT_PREV_SAMPLE] = "follow the previous sample",
+    [ACT_PAGE_UP]     = "scroll the Thinking pane up a page",
+    [ACT_PAGE_DOWN]   = "scroll down a page (at the end: follow the stream)",
+    [ACT_LINE_UP]     = "scroll up a line",
+    [ACT_LINE_DOWN]   = "scroll down a line",
+    [ACT_STRATEGY]    = "switch strategy (direct, cot, fewshot, sc)",
+    [ACT_N_DOWN]      = "fewer samples (n)",
+    [ACT_N_UP]        = "more samples (n)",
+    [ACT_T_DOWN]      = "lower temperature (T)",
+    [ACT_T_UP]        = "higher temperature (T)",
+    [ACT_COPY]        = "copy the answer (clipboard and a file)",
+    [ACT_PROMPT]      = "show the prompt the strategy will send",
+    [ACT_NEXT_TAB]    = "next pane, when the window is narrow",
+    [ACT_REDRAW]      = "redraw the screen",
+};
+
+/* Opposite actions shown as one row of the help. */
+static const struct { ui_action a, b; const char *help; } pairs[] = {
+    { ACT_NEXT_SAMPLE, ACT_PREV_SAMPLE, "next / previous sample in the Thinking pane" },
+    { ACT_PAGE_UP, ACT_PAGE_DOWN, "scroll the Thinking pane by a page" },
+    { ACT_LINE_UP, ACT_LINE_DOWN, "scroll the Thinking pane by a line" },
+    { ACT_N_DOWN, ACT_N_UP, "fewer / more samples (n)" },
+    { ACT_T_DOWN, ACT_T_UP, "lower / higher temperature (T)" },
+};
+
+ui_action keymap_lookup(int key, int line_empty)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].key == key && (table[i].when == KM_ANY || line_empty))
+            return table[i].act;
+    return ACT_NONE;
+}
+
+int keymap_count(void) { return (int)(sizeof table / sizeof table[0]); }
+
+const keymap_entry *keymap_at(int i)
+{
+    return (i >= 0 && i < keymap_count()) ? &table[i] : NULL;
+}
+
+const char *keymap_action_help(ui_action a)
+{
+    return (a >= 0 && a < ACT__COUNT && help_text[a]) ? help_text[a] : "";
+}
+
+size_t keymap_keys_for(ui_action a, char *buf, size_t cap)
+{
+    size_t len = 0;
+    if (cap) buf[0] = 0;
+    for (int i = 0; i < keymap_count(); i++) {
+        int dup = 0;
+        if (table[i].act != a) continue;
+        for (int j = 0; j < i; j++)     /* Enter has three codes, one name */
+            if (table[j].act == a && strcmp(table[j].name, table[i].name) == 0) dup = 1;
+        if (dup) continue;
+        int w = snprintf(buf + len, cap > len ? cap - len : 0, "%s%s%s",
+                         len ? ", " : "", table[i].name,
+                         table[i].when == KM_EMPTY ? "*" : "");
+        if (w < 0) break;
+        len += (size_t)w;
+        if (len >= cap) { len = cap ? cap - 1 : 0; break; }
+    }
+    return len;
+}
+
+const char *keymap_first_key(ui_action a)
+{
+    for (int i = 0; i < keymap_count(); i++)
+        if (table[i].act == a) return table[i].name;
+    return "";
+}
+
+/* The i-th distinct key name of an action (Enter has three codes). */
+static const keymap_entry *nth_key(ui_action a, int n)
+{
+    for (int i = 0, k = 0; i < keymap_count(); i++) {
+        int dup = 0;
+        if (table[i].act != a) continue;
+        for (int j = 0; j < i; j++)
+            if (table[j].act == a && strcmp(table[j].name, table[i].name) == 0) dup = 1;
+        if (!dup && k++ == n) return &table[i];
+    }
+    return NULL;
+}
+
+static size_t pair_keys(ui_action a, ui_action b, char *buf, size_t cap)
+{
+    size_t len = 0;
+    if (cap) buf[0] = 0;
+    for (int i = 0; ; i++) {
+        const keymap_entry *x = nth_key(a, i), *y = nth_key(b, i);
+        int w;
+        if (!x && !y) break;
+        w = snprintf(buf + len, cap > len ? cap - len : 0, "%s%s%s%s%s",
+                     len ? ", " : "", x ? x->name : "", x && y ? "/" : "", y ? y->name : "",
+                     (x && x->when == KM_EMPTY) || (y && y->when == KM_EMPTY) ? "*" : "");
+        if (w < 0) break;
+        len += (size_t)w;
+        if (len >= cap) { len = cap ? cap - 1 : 0; break; }
+    }
+    return len;
+}
+
+int keymap_help_row(int row, char *keys, size_t cap, const char **help)
+{
+    int k = 0;
+    for (int i = 0; i < keymap_count(); i++) {
+        ui_action a = table[i].act;
+        int seen = 0, pair = -1, second = 0;
+        for (int j = 0; j < i; j++) if (table[j].act == a) seen = 1;
+        if (seen) continue;
+        for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+            if (pairs[p].a == a) pair = (int)p;
+            if (pairs[p].b == a) { pair = (int)p; second = 1; }
+        }
+        if (pair >= 0) {
+            /* the row sits where the pair's first-listed action is */
+            ui_action other = second ? pairs[pair].a : pairs[pair].b;
+            int other_first = 0;
+            for (int j = 0; j < i; j++) if (table[j].act == other) other_first = 1;
+            if (other_first) continue;
+        }
+        if (k++ != row) continue;
+        if (pair >= 0) {
+            pair_keys(pairs[pair].a, pairs[pair].b, keys, cap);
+            *help = pairs[pair].help;
+        } else {
+            keymap_keys_for(a, keys, cap);
+            *help = keymap_action_help(a);
+        }
+        return 1;
+    }
+    return 0;
+}

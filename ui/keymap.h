@@ -1,0 +1,51 @@
+/* keymap: the one table from keys to actions. The help overlay is made
+ * from this table, so it is the source of truth for what the keys do.
+ *
+ * Keys are ints: a character is its code point; a curses function key is
+ * KM_FN(KEY_...) so it can never collide with a character; Alt-x is
+ * KM_ALT('x'). Keys the table does not name go to the problem line
+ * (readline, emacs keys). */
+#ifndef PONDER_UI_KEYMAP_H
+#define PONDER_UI_KEYMAP_H
+#include <stddef.h>
+
+#define KM_FN(k)  (0x1000000 | (k))
+#define KM_ALT(c) (0x2000000 | (c))
+#define KM_CTRL(c) ((c) & 0x1f)
+
+typedef enum {
+    ACT_NONE,
+    ACT_HELP, ACT_SUBMIT, ACT_CANCEL, ACT_INTERRUPT, ACT_QUIT,
+    ACT_NEXT_SAMPLE, ACT_PREV_SAMPLE,
+    ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_LINE_UP, ACT_LINE_DOWN,
+    ACT_STRATEGY, ACT_N_DOWN, ACT_N_UP, ACT_T_DOWN, ACT_T_UP,
+    ACT_COPY, ACT_PROMPT, ACT_NEXT_TAB, ACT_REDRAW,
+    ACT__COUNT
+} ui_action;
+
+enum { KM_ANY = 0, KM_EMPTY = 1 };   /* when: always, or only with an empty problem line */
+
+typedef struct {
+    int key;
+    const char *name;       /* as the help shows it */
+    ui_action act;
+    int when;
+} keymap_entry;
+
+/* The action for a key, or ACT_NONE (the key is for the problem line). */
+ui_action keymap_lookup(int key, int line_empty);
+int keymap_count(void);
+const keymap_entry *keymap_at(int i);
+/* One line saying what an action does. */
+const char *keymap_action_help(ui_action a);
+/* The keys bound to an action, e.g. "F1, ?*" (a '*' marks keys that act
+ * only on an empty problem line). Returns the length written. */
+size_t keymap_keys_for(ui_action a, char *buf, size_t cap);
+/* Row i of the help overlay: the keys (paired actions such as n-/n+ share
+ * a row: "F5/F6, -/+*") and what they do. Returns 0 past the last row.
+ * Every action appears in exactly one row. */
+int keymap_help_row(int i, char *keys, size_t cap, const char **help);
+/* The first key name bound to an action, for hints ("F1"). */
+const char *keymap_first_key(ui_action a);
+
+#endif

@@ -1,0 +1,62 @@
+#include "ui/layout.h"
+
+#include <string.h>
+
+static ui_rect rect(int x, int y, int w, int h)
+{
+    ui_rect r = { x, y, w > 0 ? w : 0, h > 0 ? h : 0 };
+    return r;
+}
+
+static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+void layout_compute(layout *l, int cols, int rows, int want_side, layout_tab tab)
+{
+    memset(l, 0, sizeof *l);
+    l->cols = cols;
+    l->rows = rows;
+    if (tab < 0 || tab >= TAB__COUNT || (tab == TAB_SIDE && !want_side))
+        tab = TAB_THINKING;
+    l->tab = tab;
+    if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS) {
+        l->mode = LAYOUT_TINY;
+        return;
+    }
+    l->status = rect(0, rows - 1, cols, 1);
+    l->input = rect(0, rows - 2, cols, 1);
+    if (cols >= LAYOUT_FULL_COLS && rows >= LAYOUT_FULL_ROWS) {
+        int h = rows - 2;
+        int sw = want_side ? clamp(cols * 3 / 10, 22, 44) : 0;
+        int lw = cols - sw;
+        int ah = clamp(h / 4, 4, 7);        /* answer box, borders included */
+        int th = h - ah + 1;                /* + the shared border row */
+        l->mode = LAYOUT_FULL;
+        l->thinking = rect(0, 0, lw, th);
+        l->answer = rect(0, th - 1, lw, ah);
+        if (sw) l->side = rect(lw, 0, sw, h);
+        return;
+    }
+    l->mode = LAYOUT_TABS;
+    l->tabs = rect(0, 0, cols, 1);
+    l->answer_line = rect(0, rows - 3, cols, 1);
+    {
+        ui_rect main = rect(0, 1, cols, rows - 4);
+        if (tab == TAB_THINKING) l->thinking = main;
+        else if (tab == TAB_ANSWER) l->answer = main;
+        else l->side = main;
+    }
+}
+
+layout_tab layout_next_tab(layout_tab t, int want_side)
+{
+    int n = want_side ? TAB__COUNT : TAB_SIDE;
+    return (layout_tab)(((int)t + 1) % n);
+}
+
+int layout_has_border(ui_rect r) { return r.w >= 4 && r.h >= 3; }
+
+ui_rect layout_inner(ui_rect r)
+{
+    if (!layout_has_border(r)) return r;
+    return rect(r.x + 1, r.y + 1, r.w - 2, r.h - 2);
+}

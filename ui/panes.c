@@ -1,0 +1,507 @@
+/* panes: Thinking, Answer and the side pane (votes and samples, or the
+ * run's nodes). Each draws inside its rect only, from the view only. */
+#include "ui/screen.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/keymap.h"
+#include "ui/paint.h"
+
+static int is_sc_like(const ui_screen *s, const view *v)
+{
+    int count = 0;
+    if (!v->started) return s->strategy && strcmp(s->strategy, "sc") == 0;
+    view_focus_index(v, &count);
+    return v->tr.has_votes || count > 1 || v->n > 1 ||
+           (v->strategy[0] && strcmp(v->strategy, "sc") == 0);
+}
+
+/* One column of air on each side, when there is room for it. */
+static ui_rect padded(ui_rect r)
+{
+    if (r.w >= 12) { r.x += 1; r.w -= 2; }
+    return r;
+}
+
+static const char *node_name(const view *v, int id, char *buf, size_t cap)
+{
+    int count = 0;
+    view_focus_index(v, &count);
+    const trace_node *n = trace_cget(&v->tr, id);
+    if (!n) return "";
+    if (count > 1) {
+        int k = 0;
+        for (int i = 0; i < v->tr.n && i <= id; i++)
+            if (v->tr.nodes[i].kind != NODE_ROOT) k++;
+        snprintf(buf, cap, "sample %d/%d", k, count);
+    } else snprintf(buf, cap, "%s", n->label ? n->label : node_kind_name(n->kind));
+    return buf;
+}
+
+static const char *status_word(node_status st)
+{
+    switch (st) {
+    case NS_STREAMING: return "streaming";
+    case NS_DONE: return "done";
+    case NS_PRUNED: return "stopped early";
+    case NS_CHOSEN: return "chosen";
+    case NS_FAILED: return "failed";
+    case NS_CANCELLED: return "cancelled";
+    }
+    return "";
+}
+
+static void paint_wrapped(const char *msg, int x, int y, int w, int h, ui_role role);
+
+/* ---- Thinking ---- */
+
+static void cache_update(wrap_cache *c, const text_buf *t, int width, int seg, int reset)
+{
+    size_t from = 0;
+    if (reset || t->len < c->len) { wrap_clear(&c->lines); c->len = 0; }
+    if (t->len == c->len && !reset) return;
+    if (c->lines.n > 0) {   /* the last line may grow: re-wrap from its start */
+        from = c->lines.v[c->lines.n - 1].off;
+        c->lines.n--;
+    }
+    if (t->s) text_wrap(&c->lines, t->s, t->len, from, width, seg);
+    c->len = t->len;
+}
+
+static void welcome(ui_screen *s, ui_rect in)
+{
+    char buf[512];
+    const char *lines[6];
+    int k = 0, y = in.y;
+    wrap_lines w;
+    lines[k++] = "Type a math word problem below and press Enter.";
+    lines[k++] = "";
+    snprintf(buf, sizeof buf, "The model will solve it with the %s strategy; its reasoning "
+             "streams here as it is written.", s->strategy ? s->strategy : "chosen");
+    lines[k++] = buf;
+    lines[k++] = "";
+    lines[k++] = "F1 shows every key.";
+    wrap_init(&w);
+    for (int i = 0; i < k && y < in.y + in.h; i++) {
+        wrap_clear(&w);
+        text_wrap(&w, lines[i], strlen(lines[i]), 0, in.w, 0);
+        if (w.n == 0) { y++; continue; }
+        for (int j = 0; j < w.n && y < in.y + in.h; j++, y++)
+            paint_text(y, in.x, in.w, lines[i] + w.v[j].off, w.v[j].len,
+                       i == 0 ? ROLE_TITLE : ROLE_DIM);
+    }
+    wrap_done(&w);
+}
+
+void pane_thinking(ui_screen *s, view *v, ui_rect r, double now)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    int id = view_focus(v);
+    const trace_node *n = trace_cget(&v->tr, id);
+    char title[160], name[64], foot[64];
+    ui_rect in = padded(layout_inner(r));
+    int na, nb, nsep, total, top;
+    (void)now;
+
+    if (n && n->kind != NODE_ROOT) {
+        int count = 0;
+        view_focus_index(v, &count);
+        /* in a vote, agreement shows in the Answer and Votes panes */
+        if (count > 1)
+            snprintf(title, sizeof title, "Thinking %s %s (%s)", g->dash,
+                     node_name(v, id, name, sizeof name),
+                     n->status == NS_CHOSEN ? "done" : status_word(n->status));
+        else
+            snprintf(title, sizeof title, "Thinking (%s)",
+                     n->status == NS_CHOSEN ? "done" : status_word(n->status));
+    }
+    else snprintf(title, sizeof title, "Thinking");
+    paint_box(g, r, title, ROLE_TITLE);
+    if (in.w <= 0 || in.h <= 0) return;
+    if (!v->started) { welcome(s, in); return; }
+    if (!n || n->kind == NODE_ROOT) {
+        if (v->running)
+            paint_fmt(in.y, in.x, in.w, ROLE_DIM, "%s waiting for the model%s",
+                      g->spin[s->spin % g->n_spin], g->ellipsis);
+        else if (view_run_error(v)) {
+            char msg[700];
+            snprintf(msg, sizeof msg, "The run could not start:\n\n%s", view_run_error(v));
+            paint_wrapped(msg, in.x, in.y, in.w, in.h, ROLE_ERROR);
+        }
+        return;
+    }
+
+    {
+        int reset = id != s->wrap_node || in.w != s->wrap_width;
+        cache_update(&s->think, &n->thinking, in.w, 0, reset);
+        cache_update(&s->answer, &n->answer_text, in.w, 1, reset);
+        s->wrap_node = id;
+        s->wrap_width = in.w;
+    }
+    na = s->think.lines.n;
+    nb = s->answer.lines.n;
+    nsep = na && nb ? 1 : 0;
+    total = na + nsep + nb;
+    if (total == 0) {
+        if (n->status == NS_STREAMING)
+            paint_fmt(in.y, in.x, in.w, ROLE_DIM, "%s waiting for the model%s",
+                      g->spin[s->spin % g->n_spin], g->ellipsis);
+        else if (!n->error)
+            paint_str(in.y, in.x, in.w, "(no text)", ROLE_DIM);
+    }
+    /* the node's error goes after its text, in the last row if it must */
+    s->page = in.h;
+    s->max_top = total > in.h ? total - in.h : 0;
+    top = v->follow ? s->max_top : (v->scroll > s->max_top ? s->max_top : v->scroll);
+    if (top < 0) top = 0;
+    s->top = top;
+    for (int row = 0; row < in.h && top + row < total; row++) {
+        int i = top + row;
+        if (i < na) {
+            wrap_line *l = &s->think.lines.v[i];
+            paint_text(in.y + row, in.x, in.w, n->thinking.s + l->off, l->len, ROLE_THINKING);
+        } else if (i < na + nsep) {
+            continue;
+        } else {
+            wrap_line *l = &s->answer.lines.v[i - na - nsep];
+            paint_text(in.y + row, in.x, in.w, n->answer_text.s + l->off, l->len, ROLE_NORMAL);
+        }
+    }
+    if (n->error) {
+        /* the node's error goes after its text, wrapped, in the rows left */
+        char msg[600];
+        int row = total - top + (total > 0);
+        snprintf(msg, sizeof msg, "error: %s", n->error);
+        if (row > in.h - 2) row = in.h - 2;
+        if (row < 0) row = 0;
+        paint_clear((ui_rect){ in.x, in.y + row, in.w, in.h - row }, ROLE_NORMAL);
+        paint_wrapped(msg, in.x, in.y + row, in.w, in.h - row, ROLE_ERROR);
+    }
+    /* where the view is, on the top border, only when it does not follow */
+    if (total > in.h && !v->follow) {
+        snprintf(foot, sizeof foot, " %s%s %d-%d/%d ",
+                 top > 0 ? g->up : "", top < s->max_top ? g->down : "",
+                 top + 1, top + in.h < total ? top + in.h : total, total);
+        if (text_width(title, strlen(title)) + text_width(foot, strlen(foot)) + 8 < r.w)
+            paint_box_tag(r, foot, ROLE_NOTICE);
+    }
+}
+
+/* ---- Answer ---- */
+
+/* Word-wrapped text in at most h rows; the last row ends in "..." if cut. */
+static void paint_wrapped(const char *msg, int x, int y, int w, int h, ui_role role)
+{
+    wrap_lines wl;
+    if (!*msg || h <= 0 || w <= 0) return;
+    wrap_init(&wl);
+    text_wrap(&wl, msg, strlen(msg), 0, w, 0);
+    for (int i = 0; i < wl.n && i < h; i++) {
+        int cut = i == h - 1 && i < wl.n - 1 && w > 4;
+        paint_text(y + i, x, cut ? w - 3 : w, msg + wl.v[i].off, wl.v[i].len, role);
+        if (cut) paint_str(y + i, x + w - 3, 3, "...", ROLE_DIM);
+    }
+    wrap_done(&wl);
+}
+
+static int pct(int count, int total)
+{
+    return total > 0 ? (int)(100.0 * count / total + 0.5) : 0;
+}
+
+/* The run's answer in one line; returns the role it was drawn in. */
+static void answer_headline(ui_screen *s, const view *v, int y, int x, int w, int compact)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    const trace *t = &v->tr;
+    int used = 0;
+    if (!v->started) {
+        paint_str(y, x, w, "No problem solved yet.", ROLE_DIM);
+        return;
+    }
+    if (v->running) {
+        int tied = 0;
+        const char *lead = t->has_votes ? tally_leader(&t->votes, &tied) : NULL;
+        used += paint_fmt(y, x, w, ROLE_NOTICE,
+                          "%s working%s", g->spin[s->spin % g->n_spin], g->ellipsis);
+        if (lead)
+            paint_fmt(y, x + used, w - used, ROLE_DIM, "  leading: %s (%d of %d so far)",
+                      lead, t->votes.e[0].count, t->votes.total);
+        return;
+    }
+    if (t->answer && *t->answer && t->run != RUN_CANCELLED && t->run != RUN_FAILED) {
+        used += paint_str(y, x, w, compact ? "Answer: " : "Answer  ", ROLE_TITLE);
+        used += paint_str(y, x + used, w - used, t->answer, ROLE_ANSWER_BIG);
+        if (t->has_votes && t->votes.total > 0) {
+            int c = tally_count(&t->votes, t->answer);
+            if (compact)
+                paint_fmt(y, x + used, w - used, ROLE_NORMAL, "  (%d/%d, %d%%)",
+                          c, t->votes.total, pct(c, t->votes.total));
+            else
+                paint_fmt(y, x + used, w - used, ROLE_NORMAL, "   (%d of %d votes, %d%%)",
+                          c, t->votes.total, pct(c, t->votes.total));
+        }
+        return;
+    }
+    switch (t->run) {
+    case RUN_CANCELLED:
+        used += paint_str(y, x, w, "cancelled", ROLE_NOTICE);
+        if (t->has_votes && t->votes.total > 0) {
+            const char *lead = tally_leader(&t->votes, NULL);
+            paint_fmt(y, x + used, w - used, ROLE_DIM, " %s %d sample%s had finished%s%s",
+                      g->dash, t->votes.total, t->votes.total == 1 ? "" : "s",
+                      lead ? "; leader " : "", lead ? lead : "");
+        } else paint_fmt(y, x + used, w - used, ROLE_DIM, " %s what arrived is kept above",
+                         g->dash);
+        break;
+    case RUN_FAILED:
+        paint_fmt(y, x, w, ROLE_ERROR, "failed: %s",
+                  view_run_error(v) ? view_run_error(v) : "the model gave no usable reply");
+        break;
+    default:
+        paint_str(y, x, w, "No answer: no number could be read from the reply.", ROLE_ERROR);
+        break;
+    }
+}
+
+static void sample_line(ui_screen *s, const view *v, int y, int x, int w)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    const trace *t = &v->tr;
+    int id = view_focus(v), count = 0, used;
+    const trace_node *n = trace_cget(t, id);
+    char name[64];
+    view_focus_index(v, &count);
+    if (!n || n->kind == NODE_ROOT || count < 2) return;
+    node_name(v, id, name, sizeof name);
+    name[0] = (char)(name[0] - 'a' + 'A');
+    used = paint_fmt(y, x, w, ROLE_NORMAL, "%s: ", name);
+    x += used; w -= used;
+    if (n->status == NS_STREAMING) { paint_fmt(y, x, w, ROLE_DIM, "still thinking%s", g->ellipsis); return; }
+    if (n->status == NS_FAILED) { paint_fmt(y, x, w, ROLE_ERROR, "failed%s%s", n->error ? ": " : "", n->error ? n->error : ""); return; }
+    if (n->status == NS_CANCELLED || n->status == NS_PRUNED) { paint_str(y, x, w, status_word(n->status), ROLE_DIM); return; }
+    if (!n->answer || !*n->answer) { paint_str(y, x, w, "no answer found in this sample", ROLE_NOTICE); return; }
+    used = paint_str(y, x, w, n->answer, ROLE_ANSWER);
+    x += used; w -= used;
+    {
+        const char *lead = t->has_votes ? tally_leader(&t->votes, NULL) : NULL;
+        if (t->answer && *t->answer) lead = t->answer;
+        if (!lead) return;
+        int wide = w >= 30;
+        if (strcmp(lead, n->answer) == 0)
+            paint_fmt(y, x, w, ROLE_NODE_CHOSEN, " %s %s", g->check,
+                      wide ? "agrees with the vote" : "agrees");
+        else
+            paint_fmt(y, x, w, ROLE_ERROR, " %s %s (%s)", g->cross,
+                      wide ? "differs from the vote" : "differs", lead);
+    }
+}
+
+void pane_answer(ui_screen *s, const view *v, ui_rect r, int joined)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    ui_rect in = padded(layout_inner(r));
+    int y;
+    if (joined) {
+        paint_box(g, r, NULL, ROLE_TITLE);
+        paint_joint(g, r, "Answer", ROLE_TITLE);
+    } else paint_box(g, r, "Answer", ROLE_TITLE);
+    if (in.h <= 0 || in.w <= 0) return;
+    y = in.y;
+    if (v->started && !v->running && v->tr.run == RUN_FAILED) {
+        char msg[700];
+        const char *e = view_run_error(v);
+        snprintf(msg, sizeof msg, "failed: %s", e ? e : "the model gave no usable reply");
+        paint_wrapped(msg, in.x, y, in.w, in.h, ROLE_ERROR);
+        return;
+    }
+    answer_headline(s, v, y++, in.x, in.w, 0);
+    if (y < in.y + in.h) { sample_line(s, v, y, in.x, in.w); if (trace_cget(&v->tr, view_focus(v))) y++; }
+    if (y < in.y + in.h) {
+        char msg[600] = "";
+        ui_role role = ROLE_NOTICE;
+        if (v->retry[0])
+            snprintf(msg, sizeof msg, "retrying: %s", v->retry);
+        else if (v->tr.error && v->tr.run != RUN_FAILED)
+            snprintf(msg, sizeof msg, "error: %s", v->tr.error), role = ROLE_ERROR;
+        else if (v->notice[0])
+            snprintf(msg, sizeof msg, "%s", v->notice);
+        else if (v->started && !v->running && v->saved > 0)
+            snprintf(msg, sizeof msg, "early stop saved %d samples", v->saved);
+        paint_wrapped(msg, in.x, y, in.w, in.y + in.h - y, role);
+    }
+}
+
+void pane_answer_line(ui_screen *s, const view *v, ui_rect r)
+{
+    paint_fill(r.y, r.x, r.w, ROLE_NORMAL);
+    answer_headline(s, v, r.y, r.x + 1, r.w - 2, 1);
+}
+
+/* ---- side pane: votes and samples, or the run's nodes ---- */
+
+static int draw_bar(const glyphs *g, int y, int x, int w, int count, int max, ui_role role)
+{
+    long eighths = max > 0 ? (long)count * w * 8 / max : 0;
+    int full = (int)(eighths / 8), part = (int)(eighths % 8), i;
+    if (count > 0 && full == 0 && part == 0) part = 1;
+    for (i = 0; i < full && i < w; i++) paint_str(y, x + i, 1, g->bar, role);
+    if (i < w && part && g->part) { paint_str(y, x + i, 1, g->part[part], role); i++; }
+    else if (i < w && part && !g->part && part >= 4) { paint_str(y, x + i, 1, g->bar, role); i++; }
+    return i;
+}
+
+static int draw_votes(ui_screen *s, const view *v, ui_rect in)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    const tally *t = &v->tr.votes;
+    int y = in.y, end = in.y + in.h, tied = 0, label_w = 1, max = 1;
+    int expected = v->n > 0 ? v->n : t->total;
+    const char *lead = tally_leader(t, &tied);
+    if (v->running)
+        paint_fmt(y++, in.x, in.w, ROLE_DIM, "%d of %d samples in", t->total, expected);
+    else if (t->total > 0)
+        paint_fmt(y++, in.x, in.w, ROLE_DIM, "%d sample%s voted", t->total, t->total == 1 ? "" : "s");
+    else
+        return 0;
+    if (!v->tr.has_votes || t->n == 0) {
+        if (y < end && v->running)
+            paint_fmt(y++, in.x, in.w, ROLE_DIM, "waiting for the first answer%s", g->ellipsis);
+    }
+    for (int i = 0; i < t->n; i++) {
+        int lw = text_width(t->e[i].answer, strlen(t->e[i].answer));
+        if (lw > label_w) label_w = lw;
+        if (t->e[i].count > max) max = t->e[i].count;
+    }
+    if (t->no_answer > max) max = t->no_answer;
+    if (label_w > in.w / 3) label_w = in.w / 3;
+    if (label_w < 1) label_w = 1;
+    for (int i = 0; i < t->n && y < end; i++, y++) {
+        int is_lead = lead && t->e[i].count == t->e[0].count;
+        ui_role lr = is_lead ? ROLE_VOTE_LEADER : ROLE_NORMAL;
+        int bar_w = in.w - label_w - 10, x = in.x;
+        char tail[32];
+        if (i > 0 && y == end - 1 && t->n - i > 1) {
+            paint_fmt(y, in.x, in.w, ROLE_DIM, "+%d more answers", t->n - i);
+            y++;
+            break;
+        }
+        paint_str(y, x, label_w, t->e[i].answer, lr);
+        x += label_w + 1;
+        if (bar_w > 0) {
+            draw_bar(g, y, x, bar_w, t->e[i].count, max, is_lead ? ROLE_VOTE_LEADER : ROLE_VOTE_BAR);
+            x += bar_w;
+        }
+        snprintf(tail, sizeof tail, "%3d %3d%%", t->e[i].count, pct(t->e[i].count, t->total));
+        paint_str(y, in.x + in.w - (int)strlen(tail), (int)strlen(tail), tail, lr);
+    }
+    if (t->no_answer > 0 && y < end)
+        paint_fmt(y++, in.x, in.w, ROLE_NOTICE, "no answer: %d", t->no_answer);
+    if (tied > 0 && y < end)
+        paint_fmt(y++, in.x, in.w, ROLE_NOTICE, "tie: %d answers with %d votes",
+                  tied + 1, t->e[0].count);
+    return y - in.y;
+}
+
+/* "1✓ 2✓ 3✗ 4… " with the followed sample highlighted. */
+static int draw_samples(ui_screen *s, const view *v, ui_rect in)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    int ids[512], count = view_followable(v, ids, 512), focus = view_focus(v);
+    int x = in.x, y = in.y;
+    const char *lead = v->tr.answer && *v->tr.answer ? v->tr.answer
+                     : (v->tr.has_votes ? tally_leader(&v->tr.votes, NULL) : NULL);
+    if (count > 512) count = 512;
+    if (in.h < 2 || count < 2) return 0;
+    paint_fmt(y++, in.x, in.w, ROLE_TITLE, "Samples (%s)", keymap_first_key(ACT_NEXT_SAMPLE));
+    for (int i = 0; i < count; i++) {
+        const trace_node *n = trace_cget(&v->tr, ids[i]);
+        char cell[32];
+        const char *mark;
+        ui_role role = ROLE_NORMAL;
+        int w;
+        switch (n->status) {
+        case NS_STREAMING: mark = g->spin[(s->spin + i) % g->n_spin]; role = ROLE_DIM; break;
+        case NS_FAILED: mark = "!"; role = ROLE_ERROR; break;
+        case NS_CANCELLED: case NS_PRUNED: mark = "-"; role = ROLE_DIM; break;
+        default:
+            if (!n->answer || !*n->answer) { mark = "?"; role = ROLE_NOTICE; }
+            else if (lead && strcmp(lead, n->answer) == 0) { mark = g->check; role = ROLE_NODE_CHOSEN; }
+            else { mark = g->cross; role = ROLE_ERROR; }
+        }
+        snprintf(cell, sizeof cell, "%d%s", i + 1, mark);
+        w = text_width(cell, strlen(cell));
+        if (x + w > in.x + in.w) {
+            x = in.x;
+            if (++y >= in.y + in.h) break;
+        }
+        paint_str(y, x, w, cell, ids[i] == focus ? ROLE_TAB_ACTIVE : role);
+        x += w + 1;
+    }
+    return y - in.y + 1;
+}
+
+static int draw_problem(const view *v, ui_rect in)
+{
+    wrap_lines w;
+    int y = in.y;
+    const char *p = v->tr.problem;
+    if (!p || !*p || in.h < 2) return 0;
+    paint_str(y++, in.x, in.w, "Problem", ROLE_TITLE);
+    wrap_init(&w);
+    text_wrap(&w, p, strlen(p), 0, in.w, 0);
+    for (int i = 0; i < w.n && y < in.y + in.h; i++, y++) {
+        if (y == in.y + in.h - 1 && i < w.n - 1) {
+            paint_text(y, in.x, in.w - 3, p + w.v[i].off, w.v[i].len, ROLE_NORMAL);
+            paint_str(y, in.x + in.w - 3, 3, "...", ROLE_DIM);
+        } else
+            paint_text(y, in.x, in.w, p + w.v[i].off, w.v[i].len, ROLE_NORMAL);
+    }
+    wrap_done(&w);
+    return y - in.y;
+}
+
+static int draw_nodes(ui_screen *s, const view *v, ui_rect in)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    int y = in.y, focus = view_focus(v);
+    for (int i = 0; i < v->tr.n && y < in.y + in.h; i++) {
+        const trace_node *n = &v->tr.nodes[i];
+        ui_role role = n->status == NS_CHOSEN ? ROLE_NODE_CHOSEN
+                     : n->status == NS_PRUNED || n->status == NS_CANCELLED ? ROLE_NODE_PRUNED
+                     : n->status == NS_FAILED ? ROLE_ERROR : ROLE_NORMAL;
+        int x = in.x + 2 * (n->depth < 4 ? n->depth : 4), used;
+        if (n->kind == NODE_ROOT) continue;
+        if (i == focus) paint_str(y, in.x, 1, ">", ROLE_TITLE);
+        used = paint_fmt(y, x, in.x + in.w - x, role, "%s %s", n->label ? n->label : node_kind_name(n->kind),
+                         n->status == NS_STREAMING ? g->spin[s->spin % g->n_spin] : status_word(n->status));
+        if (n->answer)
+            paint_fmt(y, x + used, in.x + in.w - x - used, ROLE_ANSWER, " %s", n->answer);
+        y++;
+    }
+    return y - in.y;
+}
+
+void pane_side(ui_screen *s, const view *v, ui_rect r)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    ui_rect in = padded(layout_inner(r));
+    int sc = is_sc_like(s, v), used;
+    paint_box(g, r, sc ? "Votes" : "Run", ROLE_TITLE);
+    if (in.w <= 0 || in.h <= 0) return;
+    if (!v->started) {
+        paint_str(in.y, in.x, in.w, sc ? "Vote bars appear here." : "The run's steps appear here.", ROLE_DIM);
+        return;
+    }
+    if (sc) {
+        used = draw_votes(s, v, in);
+        if (used) { in.y += used + 1; in.h -= used + 1; }
+        if (in.h > 1) { used = draw_samples(s, v, in); in.y += used + 1; in.h -= used + 1; }
+        if (in.h > 2) draw_problem(v, in);
+    } else {
+        used = draw_problem(v, in);
+        if (used) { in.y += used + 1; in.h -= used + 1; }
+        if (in.h > 0) draw_nodes(s, v, in);
+    }
+}

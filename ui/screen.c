@@ -1,0 +1,340 @@
+#include "ui/screen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/curses.h"
+#include "ui/input.h"
+#include "ui/keymap.h"
+#include "ui/paint.h"
+
+void screen_init(ui_screen *s, int utf8)
+{
+    memset(s, 0, sizeof *s);
+    s->utf8 = utf8;
+    s->wrap_node = -1;
+    wrap_init(&s->think.lines);
+    wrap_init(&s->answer.lines);
+}
+
+void screen_done(ui_screen *s)
+{
+    wrap_done(&s->think.lines);
+    wrap_done(&s->answer.lines);
+    free(s->overlay_text);
+    s->overlay_text = NULL;
+}
+
+void screen_layout(ui_screen *s, int cols, int rows, int want_side)
+{
+    s->want_side = want_side;
+    layout_compute(&s->lay, cols, rows, want_side, s->tab);
+    s->tab = s->lay.tab;
+}
+
+void screen_overlay(ui_screen *s, ui_overlay o, const char *title, char *text)
+{
+    free(s->overlay_text);
+    s->overlay_text = text;
+    s->overlay = o;
+    s->overlay_top = 0;
+    snprintf(s->overlay_title, sizeof s->overlay_title, "%s", title ? title : "");
+}
+
+void screen_scroll_overlay(ui_screen *s, int delta)
+{
+    s->overlay_top += delta;
+    if (s->overlay_top > s->overlay_max) s->overlay_top = s->overlay_max;
+    if (s->overlay_top < 0) s->overlay_top = 0;
+}
+
+/* ---- status line ---- */
+
+static void status_line(ui_screen *s, view *v, ui_rect r, double now)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    const char *msg = view_current_message(v, now);
+    char info[512], a[32], b[32], right[64];
+    int x = r.x, rw;
+    size_t len = 0;
+    paint_fill(r.y, r.x, r.w, ROLE_STATUS);
+    if (s->quit_prompt) {
+        paint_fill(r.y, r.x, r.w, ROLE_STATUS_ERROR);
+        paint_str(r.y, r.x + 1, r.w - 1, "Quit ponder? (y/n)", ROLE_STATUS_ERROR);
+        return;
+    }
+    /* '?' works only on an empty line; F1 always */
+    snprintf(right, sizeof right, " %s help ", input_empty() ? "?" : keymap_first_key(ACT_HELP));
+    rw = text_width(right, strlen(right));
+    if (rw > r.w / 3) rw = 0;
+    if (rw) paint_str(r.y, r.x + r.w - rw, rw, right, ROLE_STATUS);
+    if (v->running) {
+        x += paint_str(r.y, x, 2, " ", ROLE_STATUS);
+        x += paint_str(r.y, x, 2, g->spin[s->spin % g->n_spin], ROLE_SPINNER);
+    }
+    if (msg) {
+        paint_str(r.y, x + 1, r.x + r.w - rw - x - 1, msg,
+                  v->msg_role == ROLE_STATUS_ERROR ? ROLE_STATUS_ERROR : ROLE_STATUS);
+        return;
+    }
+    if (v->running && v->retry[0]) {
+        paint_fmt(r.y, x + 1, r.x + r.w - rw - x - 1, ROLE_STATUS_ERROR, "%s", v->retry);
+        return;
+    }
+    {
+        /* during a run, the run's own settings; otherwise the next run's.
+         * Segments are dropped, least useful first, until the line fits. */
+        enum { SEG_MODEL, SEG_STRAT, SEG_TOKENS, SEG_RATE, SEG_TIME, SEG__N };
+        static const int drop_order[] = { SEG_TOKENS, SEG_MODEL, SEG_RATE, SEG_TIME };
+        char seg[SEG__N][272];
+        int busy = v->running && v->strategy[0], avail = r.x + r.w - rw - x - 1;
+        const char *model = busy && v->model[0] ? v->model : (s->model ? s->model : "");
+        const char *strat = busy ? v->strategy : (s->strategy ? s->strategy : "");
+        int n = busy ? v->n : s->n, k;
+        double t = busy ? v->temperature : s->temperature;
+        memset(seg, 0, sizeof seg);
+        snprintf(seg[SEG_MODEL], sizeof seg[0], "%s", model);
+        k = snprintf(seg[SEG_STRAT], sizeof seg[0], "%s", strat);
+        if (n > 1 || strcmp(strat, "sc") == 0)
+            k += snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " n=%d", n);
+        if (t >= 0) snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " T=%.1f", t);
+        if (v->started) {
+            double el = view_elapsed(v, now);
+            long out = view_tokens_out(v);
+            snprintf(seg[SEG_TOKENS], sizeof seg[0], "%s in / %s out",
+                     paint_count(v->tr.tokens_in, a, sizeof a), paint_count(out, b, sizeof b));
+            if (el > 0.05)
+                snprintf(seg[SEG_RATE], sizeof seg[0], "%s tok/s",
+                         paint_count((long)(out / el + 0.5), a, sizeof a));
+            snprintf(seg[SEG_TIME], sizeof seg[0], "%.1f s", el);
+        }
+        for (int d = 0; ; d++) {
+            len = 0;
+            info[0] = 0;
+            for (int i = 0; i < SEG__N; i++) {
+                if (!seg[i][0]) continue;
+                len += (size_t)snprintf(info + len, sizeof info - len, "%s%s",
+                                        len ? g->sep : " ", seg[i]);
+                if (len >= sizeof info) len = sizeof info - 1;
+            }
+            if (text_width(info, len) <= avail || d >= (int)(sizeof drop_order / sizeof drop_order[0]))
+                break;
+            seg[drop_order[d]][0] = 0;
+        }
+    }
+    paint_str(r.y, x, r.x + r.w - rw - x, info, ROLE_STATUS);
+}
+
+/* ---- the problem line ---- */
+
+static void input_line(ui_rect r, int *cy, int *cx)
+{
+    const char *prompt = input_prompt(), *text = input_text();
+    size_t point = input_point(), len = strlen(text), start = 0;
+    int pw = text_width(prompt, strlen(prompt)), avail, col, mark = 0;
+    paint_fill(r.y, r.x, r.w, ROLE_INPUT);
+    if (pw > r.w / 2) pw = r.w / 2;
+    paint_str(r.y, r.x, pw, prompt, ROLE_TITLE);
+    avail = r.w - pw;               /* columns for the text and the cursor */
+    *cy = r.y;
+    *cx = r.x + pw;
+    if (avail < 3) return;
+    if (point > len) point = len;
+    /* scroll horizontally so the cursor stays on screen; a '<' marks text
+     * hidden on the left */
+    col = text_width(text, point);
+    if (col > avail - 1) {
+        mark = 1;
+        while (col > avail - 2 && start < point) {
+            wchar_t wc;
+            int w;
+            start += text_next(text + start, len - start, &wc, &w);
+            col -= w;
+        }
+        paint_str(r.y, r.x + pw, 1, "<", ROLE_DIM);
+    }
+    paint_text(r.y, r.x + pw + mark, avail - mark, text + start, len - start, ROLE_INPUT);
+    *cx = r.x + pw + mark + col;
+}
+
+/* ---- tabs (narrow terminals) ---- */
+
+static void tab_bar(ui_screen *s, const view *v, ui_rect r, int want_side)
+{
+    const char *names[TAB__COUNT] = { "Thinking", "Answer", "Votes" };
+    const glyphs *g = paint_glyphs(s->utf8);
+    int x = r.x;
+    if (!(v->started ? v->tr.has_votes || !strcmp(v->strategy, "sc")
+                     : s->strategy && !strcmp(s->strategy, "sc")))
+        names[TAB_SIDE] = "Run";
+    paint_fill(r.y, r.x, r.w, ROLE_TAB);
+    for (int t = 0; t < (want_side ? TAB__COUNT : TAB_SIDE); t++) {
+        if (t) x += paint_str(r.y, x, r.x + r.w - x, g->v, ROLE_BORDER);
+        x += paint_fmt(r.y, x, r.x + r.w - x, t == (int)s->lay.tab ? ROLE_TAB_ACTIVE : ROLE_TAB,
+                       " %s ", names[t]);
+    }
+    {
+        char hint[32];
+        int w;
+        snprintf(hint, sizeof hint, "%s", keymap_first_key(ACT_NEXT_TAB));
+        w = (int)strlen(hint);
+        if (x + w + 2 <= r.x + r.w) paint_str(r.y, r.x + r.w - w, w, hint, ROLE_DIM);
+    }
+}
+
+/* ---- overlays ---- */
+
+static ui_rect centered(int cols, int rows, int w, int h)
+{
+    ui_rect r;
+    if (w > cols) w = cols;
+    if (h > rows) h = rows;
+    r.x = (cols - w) / 2;
+    r.y = (rows - h) / 2;
+    r.w = w;
+    r.h = h;
+    return r;
+}
+
+/* The help: one row per keymap row (keys, then what they do, wrapped), or
+ * when narrow the keys on a line of their own. Scrolls when too tall. */
+typedef struct {
+    const char *key;        /* shown in the key column, or NULL */
+    const char *s;          /* this line's text */
+    size_t len;
+    int indent;
+    ui_role role;
+} help_line;
+
+static int help_add(help_line *v, int n, int cap, const char *key, const char *text,
+                    int indent, int width, ui_role role)
+{
+    wrap_lines w;
+    wrap_init(&w);
+    text_wrap(&w, text, strlen(text), 0, width > 1 ? width : 1, 0);
+    if (w.n == 0 && n < cap) v[n++] = (help_line){ key, text, 0, indent, role };
+    for (int i = 0; i < w.n && n < cap; i++)
+        v[n++] = (help_line){ i ? NULL : key, text + w.v[i].off, w.v[i].len, indent, role };
+    wrap_done(&w);
+    return n;
+}
+
+static void help_overlay(ui_screen *s)
+{
+    enum { MAX_ROWS = ACT__COUNT, MAX_LINES = 160 };
+    const glyphs *g = paint_glyphs(s->utf8);
+    char keys[MAX_ROWS][96];
+    const char *help[MAX_ROWS];
+    help_line lines[MAX_LINES];
+    int n = 0, keyw = 0, total = 0, narrow, boxw;
+    static const char *const footer[] = {
+        "",
+        "* only when the problem line is empty",
+        "Problem line: emacs keys (Ctrl-A/E/K/U/W, Alt-B/F), Up/Down for history, "
+        "Ctrl-R to search it.",
+        "Esc closes this window.",
+    };
+    ui_rect r, in;
+    while (n < MAX_ROWS && keymap_help_row(n, keys[n], sizeof keys[n], &help[n])) {
+        int w = text_width(keys[n], strlen(keys[n]));
+        if (w > keyw) keyw = w;
+        n++;
+    }
+    boxw = COLS < 78 ? COLS : 78;
+    narrow = boxw < keyw + 40;
+    for (int k = 0; k < n; k++) {
+        if (narrow) {
+            total = help_add(lines, total, MAX_LINES, NULL, keys[k], 1, boxw - 4, ROLE_HELP_KEY);
+            total = help_add(lines, total, MAX_LINES, NULL, help[k], 3, boxw - 6, ROLE_HELP);
+        } else {
+            total = help_add(lines, total, MAX_LINES, keys[k], help[k], keyw + 3,
+                             boxw - keyw - 6, ROLE_HELP);
+        }
+    }
+    for (size_t k = 0; k < sizeof footer / sizeof footer[0]; k++)
+        total = help_add(lines, total, MAX_LINES, NULL, footer[k], 1, boxw - 4, ROLE_DIM);
+    r = centered(COLS, LINES - 1, boxw, total + 2);
+    in = layout_inner(r);
+    paint_clear(r, ROLE_HELP);
+    paint_box(g, r, "Keys", ROLE_TITLE);
+    s->overlay_page = in.h;
+    s->overlay_max = total > in.h ? total - in.h : 0;
+    if (s->overlay_top > s->overlay_max) s->overlay_top = s->overlay_max;
+    for (int row = 0; row < in.h && s->overlay_top + row < total; row++) {
+        const help_line *l = &lines[s->overlay_top + row];
+        int y = in.y + row;
+        if (l->key) paint_str(y, in.x + 1, keyw, l->key, ROLE_HELP_KEY);
+        paint_text(y, in.x + l->indent, in.w - l->indent, l->s, l->len, l->role);
+    }
+    if (s->overlay_max > 0)
+        paint_box_footer(g, r, s->overlay_top < s->overlay_max ? " more: PgDn " : " PgUp ",
+                         ROLE_NOTICE);
+}
+
+static void text_overlay(ui_screen *s)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    ui_rect r = centered(COLS, LINES - 1, COLS - 4 > 100 ? 100 : COLS - 4, LINES - 3), in;
+    wrap_lines w;
+    const char *t = s->overlay_text ? s->overlay_text : "";
+    in = layout_inner(r);
+    paint_clear(r, ROLE_HELP);
+    paint_box(g, r, s->overlay_title, ROLE_TITLE);
+    if (in.w <= 0 || in.h <= 0) return;
+    wrap_init(&w);
+    text_wrap(&w, t, strlen(t), 0, in.w - 1, 0);
+    s->overlay_page = in.h;
+    s->overlay_max = w.n > in.h ? w.n - in.h : 0;
+    if (s->overlay_top > s->overlay_max) s->overlay_top = s->overlay_max;
+    for (int row = 0; row < in.h && s->overlay_top + row < w.n; row++) {
+        wrap_line *l = &w.v[s->overlay_top + row];
+        paint_text(in.y + row, in.x + 1, in.w - 1, t + l->off, l->len, ROLE_HELP);
+    }
+    paint_box_footer(g, r, s->overlay_max > 0 ? " PgUp/PgDn  Esc closes " : " Esc closes ", ROLE_NOTICE);
+    wrap_done(&w);
+}
+
+static void too_small(const layout *l)
+{
+    const char *a = l->cols >= 18 ? "terminal too small" : "too small";
+    const char *b = "need 20x6";
+    int y = l->rows / 2 - (l->rows > 1);
+    erase();
+    if (y < 0) y = 0;
+    paint_str(y, (l->cols - (int)strlen(a)) / 2 > 0 ? (l->cols - (int)strlen(a)) / 2 : 0,
+              l->cols, a, ROLE_ERROR);
+    if (l->rows > 1)
+        paint_str(y + 1, (l->cols - (int)strlen(b)) / 2 > 0 ? (l->cols - (int)strlen(b)) / 2 : 0,
+                  l->cols, b, ROLE_DIM);
+}
+
+void screen_draw(ui_screen *s, view *v, double now)
+{
+    const layout *l = &s->lay;
+    int cy = -1, cx = -1;
+    if (l->mode == LAYOUT_TINY) {
+        too_small(l);
+        curs_set(0);
+        wnoutrefresh(stdscr);
+        doupdate();
+        return;
+    }
+    bkgdset(' ' | (chtype)theme_attr(ROLE_NORMAL));
+    erase();
+    if (l->mode == LAYOUT_TABS) tab_bar(s, v, l->tabs, s->want_side);
+    if (l->thinking.w) pane_thinking(s, v, l->thinking, now);
+    if (l->answer.w) pane_answer(s, v, l->answer, l->mode == LAYOUT_FULL);
+    if (l->side.w) pane_side(s, v, l->side);
+    if (l->answer_line.w) pane_answer_line(s, v, l->answer_line);
+    input_line(l->input, &cy, &cx);
+    status_line(s, v, l->status, now);
+    if (s->overlay == OVERLAY_HELP) help_overlay(s);
+    else if (s->overlay == OVERLAY_PROMPT) text_overlay(s);
+    if (s->overlay == OVERLAY_NONE && !s->quit_prompt && cy >= 0) {
+        curs_set(1);
+        move(cy, cx);
+    } else curs_set(0);
+    wnoutrefresh(stdscr);
+    doupdate();
+}

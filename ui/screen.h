@@ -1,0 +1,62 @@
+/* screen: draws one whole frame from the view. Called only by the loop,
+ * at most once per pass; handlers never draw.
+ *
+ * The screen owns what drawing needs to remember between frames: the
+ * layout for the current size, the wrapped lines of the Thinking pane
+ * (re-wrapped incrementally as text streams in), the scroll positions the
+ * last frame settled on, and the overlays. */
+#ifndef PONDER_UI_SCREEN_H
+#define PONDER_UI_SCREEN_H
+#include "ui/layout.h"
+#include "ui/text.h"
+#include "ui/view.h"
+
+typedef enum { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_PROMPT } ui_overlay;
+
+typedef struct {
+    wrap_lines lines;
+    size_t len;                 /* bytes wrapped so far */
+} wrap_cache;
+
+typedef struct {
+    layout lay;
+    int utf8;                   /* Unicode glyphs (else ASCII) */
+    layout_tab tab;
+    int want_side;              /* the side pane (and its tab) exists */
+
+    /* The settings the next solve will use, shown in the status line
+     * when no run is going. Borrowed. */
+    const char *model, *strategy;
+    int n;
+    double temperature;
+
+    int quit_prompt;            /* "Quit ponder? (y/n)" */
+    int spin;                   /* spinner frame */
+
+    ui_overlay overlay;
+    char overlay_title[128];
+    char *overlay_text;         /* owned */
+    int overlay_top, overlay_page, overlay_max;
+
+    /* Thinking pane: wrapped text of one node at one width. */
+    int wrap_node, wrap_width;
+    wrap_cache think, answer;
+    int top, page, max_top;     /* as of the last frame */
+} ui_screen;
+
+void screen_init(ui_screen *s, int utf8);
+void screen_done(ui_screen *s);
+/* One layout computation for a new size (KEY_RESIZE) or tab. */
+void screen_layout(ui_screen *s, int cols, int rows, int want_side);
+void screen_draw(ui_screen *s, view *v, double now);
+/* Takes ownership of text (may be NULL for the help overlay). */
+void screen_overlay(ui_screen *s, ui_overlay o, const char *title, char *text);
+void screen_scroll_overlay(ui_screen *s, int delta);
+
+/* Panes (ui/panes.c), drawn by screen_draw. */
+void pane_thinking(ui_screen *s, view *v, ui_rect r, double now);
+void pane_answer(ui_screen *s, const view *v, ui_rect r, int joined);
+void pane_answer_line(ui_screen *s, const view *v, ui_rect r);
+void pane_side(ui_screen *s, const view *v, ui_rect r);
+
+#endif

@@ -1,0 +1,161 @@
+#include "ui/view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void view_init(view *v)
+{
+    memset(v, 0, sizeof *v);
+    trace_init(&v->tr);
+    v->focus = -1;
+    v->follow = 1;
+    v->confidence = -1;
+}
+
+void view_done(view *v)
+{
+    trace_done(&v->tr);
+}
+
+void view_reset(view *v, double now)
+{
+    char msg[sizeof v->msg];
+    ui_role role = v->msg_role;
+    double until = v->msg_until;
+    memcpy(msg, v->msg, sizeof msg);
+    view_done(v);
+    view_init(v);
+    memcpy(v->msg, msg, sizeof msg);
+    v->msg_role = role;
+    v->msg_until = until;
+    v->started = 1;
+    v->running = 1;
+    v->t_start = now;
+}
+
+int view_apply(view *v, const event *ev, double now)
+{
+    trace_apply(&v->tr, ev);
+    switch (ev->kind) {
+    case EV_RUN_START:
+        snprintf(v->strategy, sizeof v->strategy, "%s", ev->strategy ? ev->strategy : "");
+        snprintf(v->model, sizeof v->model, "%s", ev->model ? ev->model : "");
+        v->n = ev->n;
+        v->temperature = ev->temperature;
+        v->running = 1;
+        v->started = 1;
+        if (v->t_start == 0) v->t_start = now;
+        break;
+    case EV_TEXT:
+        if (ev->tokens > 0) v->live_tokens += ev->tokens;
+        v->retry[0] = 0;
+        break;
+    case EV_ERROR:
+        if (ev->retryable)
+            snprintf(v->retry, sizeof v->retry, "%s", ev->text ? ev->text : "retrying");
+        break;
+    case EV_NOTICE:
+        snprintf(v->notice, sizeof v->notice, "%s", ev->text ? ev->text : "");
+        break;
+    case EV_DONE:
+        v->running = 0;
+        v->t_end = now;
+        v->elapsed_ms = ev->elapsed_ms;
+        v->confidence = ev->confidence;
+        v->saved = ev->saved;
+        v->retry[0] = 0;
+        break;
+    default:
+        break;
+    }
+    return 1;
+}
+
+int view_followable(const view *v, int *ids, int cap)
+{
+    int k = 0;
+    for (int i = 0; i < v->tr.n; i++) {
+        if (v->tr.nodes[i].kind == NODE_ROOT) continue;
+        if (k < cap) ids[k] = i;
+        k++;
+    }
+    return k;
+}
+
+int view_focus(const view *v)
+{
+    if (v->focus >= 0 && v->focus < v->tr.n) return v->focus;
+    for (int i = 0; i < v->tr.n; i++)
+        if (v->tr.nodes[i].kind != NODE_ROOT) return i;
+    return v->tr.n > 0 ? 0 : -1;
+}
+
+int view_focus_index(const view *v, int *count)
+{
+    int f = view_focus(v), k = 0, at = -1;
+    for (int i = 0; i < v->tr.n; i++) {
+        if (v->tr.nodes[i].kind == NODE_ROOT) continue;
+        if (i == f) at = k;
+        k++;
+    }
+    if (count) *count = k;
+    return at;
+}
+
+void view_cycle(view *v, int delta)
+{
+    int count = 0, at = view_focus_index(v, &count);
+    if (count == 0) return;
+    at = at < 0 ? 0 : ((at + delta) % count + count) % count;
+    for (int i = 0, k = 0; i < v->tr.n; i++) {
+        if (v->tr.nodes[i].kind == NODE_ROOT) continue;
+        if (k++ == at) { v->focus = i; break; }
+    }
+    /* a sample still streaming is followed; a finished one is read from the top */
+    {
+        const trace_node *n = trace_cget(&v->tr, v->focus);
+        v->follow = n && n->status == NS_STREAMING;
+        v->scroll = 0;
+    }
+}
+
+const char *view_run_error(const view *v)
+{
+    if (v->tr.error && *v->tr.error) return v->tr.error;
+    for (int i = 0; i < v->tr.n; i++)
+        if (v->tr.nodes[i].error && *v->tr.nodes[i].error) return v->tr.nodes[i].error;
+    return NULL;
+}
+
+long view_tokens_out(const view *v)
+{
+    return v->tr.tokens_out > v->live_tokens ? v->tr.tokens_out : v->live_tokens;
+}
+
+double view_elapsed(const view *v, double now)
+{
+    if (!v->started) return 0;
+    if (!v->running) {
+        if (v->elapsed_ms > 0) return v->elapsed_ms / 1000.0;
+        return v->t_end > v->t_start ? v->t_end - v->t_start : 0;
+    }
+    return now - v->t_start;
+}
+
+void view_message(view *v, ui_role role, double now, double secs, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->msg, sizeof v->msg, fmt, ap);
+    va_end(ap);
+    v->msg_role = role;
+    v->msg_until = secs > 0 ? now + secs : 0;
+}
+
+const char *view_current_message(const view *v, double now)
+{
+    if (!v->msg[0]) return NULL;
+    if (v->msg_until > 0 && now >= v->msg_until) return NULL;
+    return v->msg;
+}
