@@ -2,7 +2,8 @@
  *
  * The file is INI, read with inih:
  *   [ponder]   model, strategy, samples, temperature, seed, theme, ascii, early_stop
- *   [openai]   base_url, key_env        [llamacpp] base_url
+ *   [openai]   base_url, key_env, native_n (auto|yes|no)
+ *   [llamacpp] base_url
  *   [ollama]   host                     [builtin]  weights
  *   [network]  connect_timeout, idle_timeout, retries
  * A bad value leaves the default and becomes a "file:line: ..." warning, so
@@ -140,6 +141,13 @@ static int handler(void *ud, const char *sec, const char *key, const char *v)
             COPY(c->openai_url, v);
         else if (!strcmp(key, "key_env"))
             COPY(c->openai_key_env, v);
+        else if (!strcmp(key, "native_n")) {
+            int yes;
+            if (!strcmp(v, "auto"))
+                c->native_n = NATIVE_N_AUTO;
+            else if (!(bad = parse_bool(v, &yes)))
+                c->native_n = yes ? NATIVE_N_YES : NATIVE_N_NO;
+        }
         else
             warn(s, line, "unknown key '%s' in [%s]", key, sec);
     } else if (!strcmp(sec, "llamacpp")) {
@@ -268,5 +276,6 @@ void config_model(const app_config *c, model_config *mc)
     mc->connect_timeout_s = c->connect_timeout_s;
     mc->idle_timeout_s = c->idle_timeout_s;
     mc->max_retries = c->max_retries;
+    mc->native_n = c->native_n;
     mc->builtin_path = c->builtin_path[0] ? c->builtin_path : NULL;
 }

@@ -10,6 +10,7 @@ typedef struct {
     char base_url[512];       /* --base-url; "" = per-backend setting or default */
     char openai_url[512], llamacpp_url[512], ollama_url[512];  /* [openai] etc. */
     char openai_key_env[64];  /* env var holding the OpenAI-compatible key */
+    int native_n;             /* [openai] native_n: NATIVE_N_* */
     char theme[64];           /* theme name or path */
     char builtin_path[512];
     double connect_timeout_s, idle_timeout_s;

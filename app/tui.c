@@ -36,6 +36,8 @@ typedef struct {
     int resized;            /* recompute the layout before drawing */
     int more_events;        /* the queue was not drained last pass */
     double last_draw, next_spin;
+    double t_open, t_first_frame;   /* for PONDER_TUI_STATS */
+    long frames, events;
     int pasting;
     char *paste;            /* bracketed paste being collected */
     size_t paste_len, paste_total;
@@ -383,6 +385,7 @@ static void read_events(tui *t)
             view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S, "%s", ev->text);
         }
         event_free(ev);
+        t->events++;
         t->dirty = 1;
         if (++n >= MAX_EVENTS_PER_PASS) { t->more_events = 1; break; }
     }
@@ -457,30 +460,49 @@ static void teardown(tui *t)
     free(t->paste);
 }
 
+/* PONDER_TUI_STATS=FILE: one JSON line of frame figures at exit, for
+ * `make bench` (redraw rate, time to first frame). */
+static void write_stats(const tui *t)
+{
+    const char *path = getenv("PONDER_TUI_STATS");
+    double up = now_s() - t->t_open;
+    FILE *f;
+    if (!path || !*path || !(f = fopen(path, "w"))) return;
+    fprintf(f, "{\"frames\":%ld,\"seconds\":%.3f,\"fps\":%.1f,\"first_frame_ms\":%.1f,"
+               "\"events\":%ld}\n",
+            t->frames, up, up > 0 ? t->frames / up : 0,
+            t->frames ? (t->t_first_frame - t->t_open) * 1000 : -1, t->events);
+    fclose(f);
+}
+
 int tui_main(app_config *cfg)
 {
     tui t;
     char err[512] = "";
     memset(&t, 0, sizeof t);
     t.cfg = cfg;
+    t.t_open = now_s();
     if (setup(&t, err, sizeof err) < 0) {
         teardown(&t);
         fprintf(stderr, "ponder: %s\n", err);
         return 1;
     }
     while (!t.quit) {
+        double now = now_s();
+        /* A frame is already owed: let events pile up until it is due and
+         * take them in one batch, rather than waking for every delta. */
+        int hold = t.dirty && now < t.last_draw + FRAME_S;
         struct pollfd fds[3] = {
             { STDIN_FILENO, POLLIN, 0 },
-            { runner_wake_fd(t.run), POLLIN, 0 },
+            { hold ? -1 : runner_wake_fd(t.run), POLLIN, 0 },
             { term_signal_fd(), POLLIN, 0 },
         };
-        double now = now_s();
         int rc = poll(fds, 3, next_timeout(&t, now));
         if (rc < 0 && errno != EINTR) break;
         if (fds[2].revents) read_signals(&t);
         if (fds[0].revents & (POLLHUP | POLLERR)) t.quit = 1;
         read_keys(&t);      /* also after EINTR: a resize is waiting */
-        if (fds[1].revents || t.more_events) read_events(&t);
+        if (fds[1].revents || t.more_events || hold) read_events(&t);
         now = now_s();
         if (t.v.running && now >= t.next_spin) {
             t.scr.spin++;
@@ -496,9 +518,11 @@ int tui_main(app_config *cfg)
         if (t.dirty && now - t.last_draw >= FRAME_S && !t.quit) {
             screen_draw(&t.scr, &t.v, now);
             t.last_draw = now;
+            if (t.frames++ == 0) t.t_first_frame = now;
             t.dirty = 0;
         }
     }
     teardown(&t);
+    write_stats(&t);
     return 0;
 }

@@ -22,6 +22,7 @@ struct model {
     /* The config, with defaults applied and strings copied. */
     double connect_timeout_s, idle_timeout_s, retry_base_s;
     int max_retries;
+    int native_n;                   /* NATIVE_N_* */
     char key_env[64];               /* "" = the backend's default */
     char base_url[512];             /* "" = the backend's default */
     char builtin_path[512];

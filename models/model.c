@@ -80,6 +80,7 @@ model *model_open(const model_config *cfg, char *err, size_t errlen)
     m->connect_timeout_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 10;
     m->idle_timeout_s = cfg->idle_timeout_s > 0 ? cfg->idle_timeout_s : 60;
     m->max_retries = cfg->max_retries >= 0 ? cfg->max_retries : 4;
+    m->native_n = cfg->native_n;
     m->retry_base_s = cfg->retry_base_s > 0 ? cfg->retry_base_s : 0.5;
     copy(m->key_env, sizeof m->key_env, cfg->key_env);
     copy(m->base_url, sizeof m->base_url, cfg->base_url);

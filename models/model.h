@@ -75,9 +75,15 @@ typedef struct {
     double connect_timeout_s;   /* 0: default 10 */
     double idle_timeout_s;      /* 0: default 60; no byte for this long aborts */
     int max_retries;            /* -1: default 4 */
+    /* openai: ask for n samples in one request (NATIVE_N_*). Auto means
+     * only for api.openai.com: servers such as llama-server ignore "n",
+     * and finding that out costs a whole reply. */
+    int native_n;
     double retry_base_s;        /* 0: default 0.5 */
     const char *builtin_path;   /* weights file for builtin; NULL: default search */
 } model_config;
+
+enum { NATIVE_N_AUTO, NATIVE_N_YES, NATIVE_N_NO };
 
 typedef struct model model;
 

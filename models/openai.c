@@ -571,7 +571,6 @@ int openai_open(model *m, int llamacpp, const char *name, char *err, size_t errl
         return -1;
     }
     o->llamacpp = llamacpp;
-    o->native_n = !llamacpp;
     snprintf(o->name, sizeof o->name, "%s", name);
     const char *env = llamacpp ? NULL : getenv("OPENAI_BASE_URL");
     const char *base = m->base_url[0] ? m->base_url
@@ -580,7 +579,9 @@ int openai_open(model *m, int llamacpp, const char *name, char *err, size_t errl
     snprintf(m->url, sizeof m->url, "%s", base);
     for (size_t k = strlen(m->url); k && m->url[k - 1] == '/'; k--)
         m->url[k - 1] = 0;
-    m->caps = CAP_THINKING | (llamacpp ? CAP_RAW : CAP_NATIVE_N);
+    o->native_n = !llamacpp && (m->native_n == NATIVE_N_YES ||
+                                (m->native_n == NATIVE_N_AUTO && strstr(m->url, "://api.openai.com")));
+    m->caps = CAP_THINKING | (llamacpp ? CAP_RAW : 0) | (o->native_n ? CAP_NATIVE_N : 0);
     m->ops = &OPS;
     m->impl = o;
     return 0;

@@ -323,7 +323,7 @@ void pane_answer(ui_screen *s, const view *v, ui_rect r, int joined)
         ui_role role = ROLE_NOTICE;
         if (v->retry[0])
             snprintf(msg, sizeof msg, "retrying: %s", v->retry);
-        else if (v->tr.error && v->tr.run != RUN_FAILED)
+        else if (v->run_failed_msg && v->tr.error && v->tr.run != RUN_FAILED)
             snprintf(msg, sizeof msg, "error: %s", v->tr.error), role = ROLE_ERROR;
         else if (v->notice[0])
             snprintf(msg, sizeof msg, "%s", v->notice);

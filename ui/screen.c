@@ -315,6 +315,8 @@ void screen_draw(ui_screen *s, view *v, double now)
     int cy = -1, cx = -1;
     if (l->mode == LAYOUT_TINY) {
         too_small(l);
+        if (s->quit_prompt && l->rows > 0)
+            paint_str(l->rows - 1, 0, l->cols, "Quit? (y/n)", ROLE_STATUS_ERROR);
         curs_set(0);
         wnoutrefresh(stdscr);
         doupdate();

@@ -54,6 +54,8 @@ int view_apply(view *v, const event *ev, double now)
     case EV_ERROR:
         if (ev->retryable)
             snprintf(v->retry, sizeof v->retry, "%s", ev->text ? ev->text : "retrying");
+        else if (ev->node < 0)
+            v->run_failed_msg = 1;
         break;
     case EV_NOTICE:
         snprintf(v->notice, sizeof v->notice, "%s", ev->text ? ev->text : "");
@@ -122,7 +124,8 @@ void view_cycle(view *v, int delta)
 
 const char *view_run_error(const view *v)
 {
-    if (v->tr.error && *v->tr.error) return v->tr.error;
+    /* a retry that later succeeded is not why anything failed */
+    if (v->run_failed_msg && v->tr.error && *v->tr.error) return v->tr.error;
     for (int i = 0; i < v->tr.n; i++)
         if (v->tr.nodes[i].error && *v->tr.nodes[i].error) return v->tr.nodes[i].error;
     return NULL;

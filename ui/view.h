@@ -22,6 +22,7 @@ typedef struct {
     double confidence;
     int saved;
     char retry[256];        /* the last retryable error, until text flows again */
+    int run_failed_msg;     /* tr.error came from a non-retryable error */
     char notice[256];       /* the last run notice (tie, early stop) */
 
     /* The Thinking pane. focus -1 means "automatic": the first sample. */

@@ -156,6 +156,41 @@ static void test_sc_ollama(void **state)
     run_free(&r);
 }
 
+static void test_sc_native_n(void **state)
+{
+    (void)state;
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "sc-n"), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
+    const char *argv[] = { "solve", "--json", "-m", "openai:sc-n", "--base-url", url, "-s", "sc",
+                           PROBLEM, NULL };
+    run_result r;
+    run_ponder(&r, tmpdir, CONFIG "[openai]\nnative_n = yes\n", NULL, argv);
+    char *stats = fixture_get(&fx, "/stats");
+    fixture_stop(&fx);
+    assert_sc_votes(&r);
+    assert_non_null(strstr(stats, "\"requests\": 1,"));   /* one request, n=10 */
+    free(stats);
+    run_free(&r);
+}
+
+static void test_sc_early_stop(void **state)
+{
+    (void)state;
+    run_result r;
+    solve(&r, "sc-early", "openai", "sc", "--early-stop");
+    assert_int_equal(r.status, 0);
+    assert_done(&r, "45");
+    const event *d = last_event(&r);
+    /* 45 leads 6-0 with 4 to come: nothing can catch it, 4 are saved */
+    assert_true(d->saved >= 1);
+    assert_int_equal(tally_count(&d->votes, "45"), 10 - d->saved);
+    assert_int_equal(count_kind(&r, EV_VOTE), 10 - d->saved);
+    assert_int_equal(count_kind(&r, EV_NOTICE), 1);
+    run_free(&r);
+}
+
 static void test_disconnect_keeps_partial_text(void **state)
 {
     (void)state;
@@ -315,6 +350,8 @@ int main(void)
         cmocka_unit_test(test_cot_ollama_thinking),
         cmocka_unit_test(test_sc_openai),
         cmocka_unit_test(test_sc_ollama),
+        cmocka_unit_test(test_sc_native_n),
+        cmocka_unit_test(test_sc_early_stop),
         cmocka_unit_test(test_disconnect_keeps_partial_text),
         cmocka_unit_test(test_garbage_json),
         cmocka_unit_test(test_500_then_ok),

@@ -76,11 +76,18 @@ static void test_endpoints(void **st)
     model_config cfg = { .spec = "openai:gpt-4o-mini", .max_retries = -1 };
     model *m = model_open(&cfg, err, sizeof err);
     assert_string_equal(model_url(m), "https://api.openai.com/v1");
+    assert_true(model_caps(m) & CAP_NATIVE_N);          /* auto: OpenAI has n */
     model_close(m);
     setenv("OPENAI_BASE_URL", "http://localhost:8000/v1/", 1);
     m = model_open(&cfg, err, sizeof err);
     assert_string_equal(model_url(m), "http://localhost:8000/v1");
+    assert_false(model_caps(m) & CAP_NATIVE_N);         /* auto: others may not */
     model_close(m);
+    cfg.native_n = NATIVE_N_YES;
+    m = model_open(&cfg, err, sizeof err);
+    assert_true(model_caps(m) & CAP_NATIVE_N);
+    model_close(m);
+    cfg.native_n = NATIVE_N_AUTO;
     cfg.base_url = "http://override/v1";
     m = model_open(&cfg, err, sizeof err);
     assert_string_equal(model_url(m), "http://override/v1");

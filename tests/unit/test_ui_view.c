@@ -95,6 +95,7 @@ static void test_sc_run(void **state)
     ev.text = "HTTP 429; retrying in 1.0 s";
     apply(&v, ev, 0);
     assert_string_equal(v.retry, "HTTP 429; retrying in 1.0 s");
+    assert_null(view_run_error(&v));                /* a retry is not a failure */
     text(&v, 3, "more", 1);
     assert_string_equal(v.retry, "");
 
@@ -108,6 +109,10 @@ static void test_sc_run(void **state)
     assert_false(v.running);
     assert_string_equal(v.tr.answer, "45");
     assert_true(view_elapsed(&v, 500.0) == 1.5);     /* frozen at the run's own figure */
+    ev = event_make(EV_ERROR);
+    ev.text = "openai: 401";
+    apply(&v, ev, 0);
+    assert_string_equal(view_run_error(&v), "openai: 401");
     view_done(&v);
 }
 
