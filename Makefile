@@ -30,8 +30,9 @@ UNIT_BIN += $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 .PHONY: all run test test-only asan bench install deps clean check-tests
 all: ponder
 
+# Copy then rename, so a ./ponder that is running is never written into.
 ponder: $(BUILD)/ponder
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/ponder: $(BUILD)/app/main.o $(BUILD)/libponder.a
 	$(CC) -o $@ $^ $(LDLIBS)

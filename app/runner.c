@@ -47,15 +47,20 @@ static void push(void *ud, const event *ev)
     q->ev = copy;
     q->next = NULL;
     pthread_mutex_lock(&r->mu);
+    int was_empty = r->head == NULL;
     if (r->tail)
         r->tail->next = q;
     else
         r->head = q;
     r->tail = q;
     pthread_mutex_unlock(&r->mu);
-    /* A full pipe already means "wake up": EAGAIN is fine. */
-    ssize_t w = write(r->wake[1], "e", 1);
-    (void)w;
+    /* One wake byte per batch: the UI drains the whole queue when it wakes,
+     * so only the push onto an empty queue needs to wake it. A full pipe
+     * already means "wake up": EAGAIN is fine. */
+    if (was_empty) {
+        ssize_t w = write(r->wake[1], "e", 1);
+        (void)w;
+    }
 }
 
 static void *run_thread(void *ud)

@@ -88,6 +88,8 @@ static void sync_settings(tui *t)
     t->dirty = 1;
 }
 
+/* The side pane always exists today: votes for sc, the run's nodes
+ * otherwise. A toggle would go here. */
 static int want_side(void) { return 1; }
 
 /* ---- actions ---- */
@@ -105,7 +107,7 @@ static void start_solve(void *ud, const char *line)
     if (input_history_add(line, msg, sizeof msg) < 0 && msg[0])
         note(t, ROLE_STATUS_ERROR, "%s", msg);
     view_reset(&t->v, now);
-    t->scr.wrap_node = -1;
+    screen_new_run(&t->scr);
     t->cfg->strat.name = t->cfg->strategy;
     if (runner_start(t->run, t->cfg, line, err, sizeof err) < 0) {
         /* shown like any failed run: the answer pane says why */

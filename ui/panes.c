@@ -2,6 +2,7 @@
  * run's nodes). Each draws inside its rect only, from the view only. */
 #include "ui/screen.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,7 +95,7 @@ static void welcome(ui_screen *s, ui_rect in)
     wrap_done(&w);
 }
 
-void pane_thinking(ui_screen *s, view *v, ui_rect r, double now)
+void pane_thinking(ui_screen *s, const view *v, ui_rect r)
 {
     const glyphs *g = paint_glyphs(s->utf8);
     int id = view_focus(v);
@@ -102,7 +103,6 @@ void pane_thinking(ui_screen *s, view *v, ui_rect r, double now)
     char title[160], name[64], foot[64];
     ui_rect in = padded(layout_inner(r));
     int na, nb, nsep, total, top;
-    (void)now;
 
     if (n && n->kind != NODE_ROOT) {
         int count = 0;
@@ -150,7 +150,6 @@ void pane_thinking(ui_screen *s, view *v, ui_rect r, double now)
         else if (!n->error)
             paint_str(in.y, in.x, in.w, "(no text)", ROLE_DIM);
     }
-    /* the node's error goes after its text, in the last row if it must */
     s->page = in.h;
     s->max_top = total > in.h ? total - in.h : 0;
     top = v->follow ? s->max_top : (v->scroll > s->max_top ? s->max_top : v->scroll);
@@ -210,7 +209,7 @@ static int pct(int count, int total)
     return total > 0 ? (int)(100.0 * count / total + 0.5) : 0;
 }
 
-/* The run's answer in one line; returns the role it was drawn in. */
+/* The run's answer, or where the run stands, in one line. */
 static void answer_headline(ui_screen *s, const view *v, int y, int x, int w, int compact)
 {
     const glyphs *g = paint_glyphs(s->utf8);
@@ -265,7 +264,9 @@ static void answer_headline(ui_screen *s, const view *v, int y, int x, int w, in
     }
 }
 
-static void sample_line(ui_screen *s, const view *v, int y, int x, int w)
+/* The followed sample's answer and whether it agrees with the vote.
+ * Returns 1 if a line was drawn (runs with one sample get none). */
+static int sample_line(ui_screen *s, const view *v, int y, int x, int w)
 {
     const glyphs *g = paint_glyphs(s->utf8);
     const trace *t = &v->tr;
@@ -273,22 +274,34 @@ static void sample_line(ui_screen *s, const view *v, int y, int x, int w)
     const trace_node *n = trace_cget(t, id);
     char name[64];
     view_focus_index(v, &count);
-    if (!n || n->kind == NODE_ROOT || count < 2) return;
+    if (!n || n->kind == NODE_ROOT || count < 2) return 0;
     node_name(v, id, name, sizeof name);
-    name[0] = (char)(name[0] - 'a' + 'A');
+    name[0] = (char)toupper((unsigned char)name[0]);
     used = paint_fmt(y, x, w, ROLE_NORMAL, "%s: ", name);
     x += used; w -= used;
-    if (n->status == NS_STREAMING) { paint_fmt(y, x, w, ROLE_DIM, "still thinking%s", g->ellipsis); return; }
-    if (n->status == NS_FAILED) { paint_fmt(y, x, w, ROLE_ERROR, "failed%s%s", n->error ? ": " : "", n->error ? n->error : ""); return; }
-    if (n->status == NS_CANCELLED || n->status == NS_PRUNED) { paint_str(y, x, w, status_word(n->status), ROLE_DIM); return; }
-    if (!n->answer || !*n->answer) { paint_str(y, x, w, "no answer found in this sample", ROLE_NOTICE); return; }
+    if (n->status == NS_STREAMING) {
+        paint_fmt(y, x, w, ROLE_DIM, "still thinking%s", g->ellipsis);
+        return 1;
+    }
+    if (n->status == NS_FAILED) {
+        paint_fmt(y, x, w, ROLE_ERROR, "failed%s%s", n->error ? ": " : "", n->error ? n->error : "");
+        return 1;
+    }
+    if (n->status == NS_CANCELLED || n->status == NS_PRUNED) {
+        paint_str(y, x, w, status_word(n->status), ROLE_DIM);
+        return 1;
+    }
+    if (!n->answer || !*n->answer) {
+        paint_str(y, x, w, "no answer found in this sample", ROLE_NOTICE);
+        return 1;
+    }
     used = paint_str(y, x, w, n->answer, ROLE_ANSWER);
     x += used; w -= used;
     {
         const char *lead = t->has_votes ? tally_leader(&t->votes, NULL) : NULL;
-        if (t->answer && *t->answer) lead = t->answer;
-        if (!lead) return;
         int wide = w >= 30;
+        if (t->answer && *t->answer) lead = t->answer;
+        if (!lead) return 1;
         if (strcmp(lead, n->answer) == 0)
             paint_fmt(y, x, w, ROLE_NODE_CHOSEN, " %s %s", g->check,
                       wide ? "agrees with the vote" : "agrees");
@@ -296,6 +309,7 @@ static void sample_line(ui_screen *s, const view *v, int y, int x, int w)
             paint_fmt(y, x, w, ROLE_ERROR, " %s %s (%s)", g->cross,
                       wide ? "differs from the vote" : "differs", lead);
     }
+    return 1;
 }
 
 void pane_answer(ui_screen *s, const view *v, ui_rect r, int joined)
@@ -317,7 +331,7 @@ void pane_answer(ui_screen *s, const view *v, ui_rect r, int joined)
         return;
     }
     answer_headline(s, v, y++, in.x, in.w, 0);
-    if (y < in.y + in.h) { sample_line(s, v, y, in.x, in.w); if (trace_cget(&v->tr, view_focus(v))) y++; }
+    if (y < in.y + in.h && sample_line(s, v, y, in.x, in.w)) y++;
     if (y < in.y + in.h) {
         char msg[600] = "";
         ui_role role = ROLE_NOTICE;

@@ -51,7 +51,7 @@ void screen_scroll_overlay(ui_screen *s, int delta)
 
 /* ---- status line ---- */
 
-static void status_line(ui_screen *s, view *v, ui_rect r, double now)
+static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
 {
     const glyphs *g = paint_glyphs(s->utf8);
     const char *msg = view_current_message(v, now);
@@ -309,7 +309,13 @@ static void too_small(const layout *l)
                   l->cols, b, ROLE_DIM);
 }
 
-void screen_draw(ui_screen *s, view *v, double now)
+void screen_new_run(ui_screen *s)
+{
+    s->wrap_node = -1;
+    s->top = s->max_top = 0;
+}
+
+void screen_draw(ui_screen *s, const view *v, double now)
 {
     const layout *l = &s->lay;
     int cy = -1, cx = -1;
@@ -325,7 +331,7 @@ void screen_draw(ui_screen *s, view *v, double now)
     bkgdset(' ' | (chtype)theme_attr(ROLE_NORMAL));
     erase();
     if (l->mode == LAYOUT_TABS) tab_bar(s, v, l->tabs, s->want_side);
-    if (l->thinking.w) pane_thinking(s, v, l->thinking, now);
+    if (l->thinking.w) pane_thinking(s, v, l->thinking);
     if (l->answer.w) pane_answer(s, v, l->answer, l->mode == LAYOUT_FULL);
     if (l->side.w) pane_side(s, v, l->side);
     if (l->answer_line.w) pane_answer_line(s, v, l->answer_line);

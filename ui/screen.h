@@ -48,13 +48,15 @@ void screen_init(ui_screen *s, int utf8);
 void screen_done(ui_screen *s);
 /* One layout computation for a new size (KEY_RESIZE) or tab. */
 void screen_layout(ui_screen *s, int cols, int rows, int want_side);
-void screen_draw(ui_screen *s, view *v, double now);
+void screen_draw(ui_screen *s, const view *v, double now);
+/* Forgets what was wrapped for the last run (call when a new one starts). */
+void screen_new_run(ui_screen *s);
 /* Takes ownership of text (may be NULL for the help overlay). */
 void screen_overlay(ui_screen *s, ui_overlay o, const char *title, char *text);
 void screen_scroll_overlay(ui_screen *s, int delta);
 
 /* Panes (ui/panes.c), drawn by screen_draw. */
-void pane_thinking(ui_screen *s, view *v, ui_rect r, double now);
+void pane_thinking(ui_screen *s, const view *v, ui_rect r);
 void pane_answer(ui_screen *s, const view *v, ui_rect r, int joined);
 void pane_answer_line(ui_screen *s, const view *v, ui_rect r);
 void pane_side(ui_screen *s, const view *v, ui_rect r);

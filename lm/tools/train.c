@@ -48,7 +48,8 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: lm-train [--steps N] [--rows B] [--seed S] [--lr X] [--dir DIR]\n"
-            "                [--out FILE] [--resume] [--no-blas] [--ckpt-min M] [--bench]\n");
+            "                [--out FILE] [--resume] [--export-only] [--no-blas] [--ckpt-min M]\n"
+            "                [--bench]\n");
     exit(2);
 }
 
@@ -57,11 +58,12 @@ int main(int argc, char **argv)
     lm_train_opts o;
     lm_train_defaults(&o);
     const char *dir = "/work/lmrun", *out = NULL;
-    int resume = 0, blas = 1, bench = 0;
+    int resume = 0, blas = 1, bench = 0, export_only = 0;
     double ckpt_min = 5;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--resume")) resume = 1;
+        else if (!strcmp(a, "--export-only")) export_only = resume = 1;
         else if (!strcmp(a, "--no-blas")) blas = 0;
         else if (!strcmp(a, "--bench")) bench = 1;
         else if (!v) usage();
@@ -87,6 +89,15 @@ int main(int argc, char **argv)
     if (resume && lm_trainer_load(t, ckpt, opt, err, sizeof err)) {
         fprintf(stderr, "lm-train: %s\n", err);
         return 1;
+    }
+    if (export_only) {  /* the checkpoint in DIR, as shipped weights */
+        if (!out || lm_trainer_export(t, out, err, sizeof err)) {
+            fprintf(stderr, "lm-train: %s\n", out ? err : "--export-only needs --out");
+            return 1;
+        }
+        printf("lm-train: exported step %ld (%ld examples) to %s\n", t->step, t->examples, out);
+        lm_trainer_free(t);
+        return 0;
     }
     printf("lm-train: vocab %d ctx %d dim %d layers %d heads %d ffn %d params %zu\n",
            o.cfg.vocab, o.cfg.ctx, o.cfg.dim, o.cfg.layers, o.cfg.heads, o.cfg.ffn,

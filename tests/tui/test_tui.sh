@@ -115,6 +115,16 @@ if wait_for sc 'show this help' 0 && ! screen sc | grep -q 'show this help'; the
 sleep 0.2
 if screen sc | grep -q 'show this help'; then bad "Esc closes the help" "$(screen sc)"; else ok "Esc closes the help"; fi
 
+T send-keys -t sc C-y
+check "Ctrl-Y copies the answer and says so" sc 'copied 45' 5
+if [ "$(cat "$tmp/sc/state/ponder/last-answer" 2>/dev/null)" = 45 ]; then ok "the copied answer is in last-answer"
+else bad "the copied answer is in last-answer"; fi
+T send-keys -t sc F6
+check "F6 raises n for the next solve" sc 'n=11' 5
+T send-keys -t sc C-p
+check "Ctrl-P shows the prompt sc would send" sc 'Prompt: sc sends this 11 times' 5
+T send-keys -t sc Escape
+
 # ---- narrow terminal, then a storm of sizes ----
 T resize-window -t sc -x 40 -y 12
 check "40x12 collapses panes into tabs" sc 'Thinking .* Answer .* Votes' 5

@@ -1,0 +1,249 @@
+/* test_ui_screen: whole frames drawn into an off-screen ncurses terminal,
+ * at every size from 1x1 up, in Unicode and ASCII, with and without the
+ * help and prompt windows. Checks what a student would read at 80x24 and
+ * 40x12, and (under ASan) that no size draws out of bounds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/curses.h"
+#include "ui/input.h"
+#include "ui/screen.h"
+#include "ui/text.h"
+#include "ui/theme.h"
+#include "ui/view.h"
+
+static FILE *out, *in;
+static SCREEN *scr;
+
+static int setup(void **state)
+{
+    (void)state;
+    theme th;
+    char msg[200];
+    setlocale(LC_ALL, "C.UTF-8");
+    out = fopen("/dev/null", "w");
+    in = fopen("/dev/null", "r");
+    scr = newterm("xterm-256color", out, in);
+    if (!scr) scr = newterm("vt100", out, in);
+    if (!scr) return -1;
+    if (has_colors()) start_color();
+    theme_builtin(&th);
+    theme_apply(&th);
+    text_set_utf8(1);
+    input_init(NULL, NULL, NULL, msg, sizeof msg);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    input_done();
+    endwin();
+    delscreen(scr);
+    fclose(out);
+    fclose(in);
+    return 0;
+}
+
+static void send(view *v, event ev) { view_apply(v, &ev, 1.0); }
+
+/* An sc run of 10 samples voting 45 x6, 44 x2, 35 x2. */
+static void sc_run(view *v)
+{
+    static const char *const ans[10] = { "45", "44", "45", "35", "45", "45", "44", "45", "35", "45" };
+    event ev;
+    tally t;
+    view_init(v);
+    view_reset(v, 0.5);
+    ev = event_make(EV_RUN_START);
+    ev.text = "A bakery has 45 croissants. It sells 12, bakes 30 more, then sells 18. How many?";
+    ev.strategy = "sc";
+    ev.model = "openai:test";
+    ev.n = 10;
+    ev.temperature = 0.8;
+    send(v, ev);
+    ev = event_make(EV_NODE_ADD);
+    ev.node = 0;
+    ev.nkind = NODE_ROOT;
+    send(v, ev);
+    tally_init(&t);
+    for (int i = 1; i <= 10; i++) {
+        ev = event_make(EV_NODE_ADD);
+        ev.node = i;
+        ev.parent = 0;
+        ev.nkind = NODE_SAMPLE;
+        send(v, ev);
+        ev = event_make(EV_TEXT);
+        ev.node = i;
+        ev.ch = i % 2 ? CH_THINKING : CH_ANSWER;
+        ev.text = "Start with 45. Sell 12: 45 - 12 = 33. Bake 30: 33 + 30 = 63. "
+                  "Sell 18: 63 - 18 = 45. \xe4\xb8\xad\xe6\x96\x87 \x1b[31m\n";
+        send(v, ev);
+        ev.ch = CH_ANSWER;
+        ev.text = "The answer is 45.";
+        send(v, ev);
+        ev = event_make(EV_STATUS);
+        ev.node = i;
+        ev.status = NS_DONE;
+        ev.answer = (char *)ans[i - 1];
+        send(v, ev);
+        tally_add(&t, ans[i - 1]);
+        ev = event_make(EV_VOTE);
+        ev.node = i;
+        ev.answer = (char *)ans[i - 1];
+        ev.votes = t;
+        ev.has_votes = 1;
+        send(v, ev);
+    }
+    ev = event_make(EV_DONE);
+    ev.run = RUN_OK;
+    ev.answer = "45";
+    ev.votes = t;
+    ev.has_votes = 1;
+    ev.confidence = 0.6;
+    ev.elapsed_ms = 1234;
+    send(v, ev);
+    tally_done(&t);
+}
+
+/* The screen as UTF-8 text, one line per row. */
+static void grab(char *buf, size_t cap)
+{
+    size_t o = 0;
+    for (int y = 0; y < LINES; y++) {
+        for (int x = 0; x < COLS; x++) {
+            cchar_t cc;
+            wchar_t wc[CCHARW_MAX + 1];
+            attr_t a;
+            short pair;
+            char mb[16];
+            mvin_wch(y, x, &cc);
+            if (getcchar(&cc, wc, &a, &pair, NULL) == ERR || !wc[0]) continue;
+            int n = (int)wcrtomb(mb, wc[0], NULL);
+            if (n > 0 && o + (size_t)n + 2 < cap) { memcpy(buf + o, mb, (size_t)n); o += (size_t)n; }
+        }
+        if (o + 2 < cap) buf[o++] = '\n';
+    }
+    buf[o] = 0;
+}
+
+static void draw_at(ui_screen *s, view *v, int cols, int rows)
+{
+    resizeterm(rows, cols);
+    screen_layout(s, cols, rows, 1);
+    screen_draw(s, v, 2.0);
+}
+
+static void test_80x24(void **state)
+{
+    (void)state;
+    static char text[64 * 1024];
+    ui_screen s;
+    view v;
+    sc_run(&v);
+    screen_init(&s, 1);
+    s.model = "openai:test";
+    s.strategy = "sc";
+    s.n = 10;
+    s.temperature = 0.8;
+    draw_at(&s, &v, 80, 24);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "Thinking \xe2\x80\x94 sample 1/10"));
+    assert_non_null(strstr(text, "Answer  45   (6 of 10 votes, 60%)"));
+    assert_non_null(strstr(text, "agrees with the vote"));
+    assert_non_null(strstr(text, "  6  60%"));
+    assert_non_null(strstr(text, "  2  20%"));
+    assert_non_null(strstr(text, "problem>"));
+    assert_non_null(strstr(text, "sc n=10 T=0.8"));
+    assert_non_null(strstr(text, "\xe2\x94\x8c"));          /* ┌ */
+    assert_null(strstr(text, "\x1b"));                      /* no escape reached the screen */
+    assert_non_null(strstr(text, "\xef\xbf\xbd"));          /* ...it became U+FFFD */
+
+    view_cycle(&v, 1);                                      /* sample 2 voted 44 */
+    draw_at(&s, &v, 80, 24);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "differs from the vote (45)"));
+
+    /* narrow: tabs and a one-line answer */
+    draw_at(&s, &v, 40, 12);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "Thinking"));
+    assert_non_null(strstr(text, "Votes"));
+    assert_non_null(strstr(text, "Answer: 45  (6/10, 60%)"));
+
+    draw_at(&s, &v, 10, 4);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "too small"));
+
+    /* ASCII borders */
+    screen_done(&s);
+    screen_init(&s, 0);
+    s.strategy = "sc";
+    draw_at(&s, &v, 80, 24);
+    grab(text, sizeof text);
+    assert_true(text[0] == '+');
+    assert_null(strstr(text, "\xe2\x94"));                  /* no box-drawing characters */
+    screen_done(&s);
+    view_done(&v);
+}
+
+/* Every size, each overlay, both glyph sets: nothing may crash or write
+ * outside the screen (ASan watches the second part). */
+static void test_every_size(void **state)
+{
+    (void)state;
+    ui_screen s;
+    view v;
+    sc_run(&v);
+    for (int utf8 = 0; utf8 <= 1; utf8++) {
+        screen_init(&s, utf8);
+        s.strategy = "sc";
+        s.model = "openai:a-rather-long-model-name-for-the-status-line";
+        s.n = 10;
+        s.temperature = 0.8;
+        for (int o = 0; o < 3; o++) {
+            if (o == 1) screen_overlay(&s, OVERLAY_HELP, "Keys", NULL);
+            if (o == 2) screen_overlay(&s, OVERLAY_PROMPT, "Prompt",
+                                       strdup("[system] You are a tutor.\n[user] A bakery..."));
+            for (int cols = 1; cols <= 130; cols += (cols < 30 ? 1 : 7))
+                for (int rows = 1; rows <= 45; rows += (rows < 16 ? 1 : 5)) {
+                    s.tab = (layout_tab)((cols + rows) % TAB__COUNT);
+                    s.quit_prompt = (cols + rows) % 5 == 0;
+                    draw_at(&s, &v, cols, rows);
+                }
+        }
+        screen_done(&s);
+    }
+    view_done(&v);
+    /* before any run, and a run that failed before its first node */
+    view_init(&v);
+    screen_init(&s, 1);
+    draw_at(&s, &v, 80, 24);
+    view_reset(&v, 0);
+    event ev = event_make(EV_ERROR);
+    ev.text = "openai: could not connect";
+    send(&v, ev);
+    ev = event_make(EV_DONE);
+    ev.run = RUN_FAILED;
+    send(&v, ev);
+    for (int cols = 1; cols < 90; cols += 3) draw_at(&s, &v, cols, 24);
+    screen_done(&s);
+    view_done(&v);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_80x24),
+        cmocka_unit_test(test_every_size),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
