@@ -1,18 +1,254 @@
-/* builtin: the built-in model's place in the backend table. The lm/ engine
- * is not part of this build yet, so opening it fails with directions to a
- * server; the lead replaces this file when lm/ lands. */
+/* builtin: the lm/ engine as a backend. A batch of n samples of one prompt
+ * is one lm_generate call: the prompt is prefilled once and the samples
+ * decode together.
+ *
+ * The built-in model has no thinking channel of its own. Its trained output
+ * is "step. step. The answer is N.", so the steps go to the thinking
+ * channel and the final "The answer is" sentence to the answer channel:
+ * the thinking pane shows the work, the answer pane the answer. */
 #include "models/backend.h"
+
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lm/lm.h"
+#include "models/marksplit.h"
+
+#define WEIGHTS "ponder-tiny.bin"
+#define UNK_WARN 3          /* "more than a few" unknown words */
+
+typedef struct {
+    lm_model *lm;
+    char path[PATH_MAX];
+} builtin;
+
+/* Candidate weight files, in order: the config's path, then beside the
+ * binary (a source tree: ./ponder or build/ponder), then the installed
+ * data dir relative to the binary, then ./lm. */
+static int find_weights(const model *m, char *out, size_t cap)
+{
+    if (m->builtin_path[0]) {
+        snprintf(out, cap, "%s", m->builtin_path);
+        return 0;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *rel[] = { "/lm/" WEIGHTS, "/../lm/" WEIGHTS, "/../share/ponder/" WEIGHTS };
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            snprintf(out, cap, "%s%s", exe, rel[i]);
+            if (access(out, R_OK) == 0)
+                return 0;
+        }
+    }
+    snprintf(out, cap, "lm/" WEIGHTS);
+    return access(out, R_OK) == 0 ? 0 : -1;
+}
+
+typedef struct {
+    marksplit split;        /* thinking until "The answer is", then answer */
+    int tokens;             /* tokens since the last delta was sent */
+    int cancelled;
+} route;
+
+typedef struct {
+    const model_sink *sink;
+    atomic_int *cancel;
+    int req;
+    int sample;             /* the sample whose text is being routed */
+    route *r;
+} gen_state;
+
+static void send(void *ud, channel ch, const char *text, size_t len)
+{
+    gen_state *g = ud;
+    if (!g->sink->on_delta)
+        return;
+    char buf[128];
+    while (len) {
+        size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
+        memcpy(buf, text, n);
+        buf[n] = '\0';
+        g->sink->on_delta(g->sink->ud, g->req, g->sample, ch, buf, g->r[g->sample].tokens, 0);
+        g->r[g->sample].tokens = 0;
+        text += n;
+        len -= n;
+    }
+}
+
+static int on_token(void *ud, int s, const char *piece, float logprob)
+{
+    (void)logprob;
+    gen_state *g = ud;
+    g->sample = s;
+    g->r[s].tokens++;
+    marksplit_feed(&g->r[s].split, piece, strlen(piece), send, g);
+    if (g->cancel && atomic_load(g->cancel)) {
+        g->r[s].cancelled = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* The built-in model reads only its own raw format; a chat prompt is
+ * reduced to its last user message as a chain-of-thought question. */
+static char *raw_prompt(const prompt *p)
+{
+    if (p->raw)
+        return strdup(p->raw);
+    const char *q = "";
+    for (int i = 0; i < p->n_msgs; i++)
+        if (p->msgs[i].role == ROLE_USER)
+            q = p->msgs[i].content;
+    size_t n = strlen(q) + 64;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "Question: %s Answer: Let's think step by step.", q);
+    return s;
+}
+
+static void notices(model *m, const model_request *rq, int req, const char *text,
+                    const model_sink *sink, long *tokens_in)
+{
+    builtin *b = m->impl;
+    char unk[256] = "";
+    int n_unk = 0;
+    int ids[1];
+    *tokens_in = lm_tokenize(b->lm, text, ids, 0, &n_unk, unk, sizeof unk) + 1;
+    (void)rq;
+    if (n_unk > UNK_WARN && sink->on_notice) {
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "%d words are outside what the built-in model knows (%s); it will still "
+                 "answer, but it was trained only on inventory word problems. For problems "
+                 "like this, connect Ollama (--model ollama:NAME) or an API (--model openai:NAME).",
+                 n_unk, unk);
+        sink->on_notice(sink->ud, req, msg);
+    }
+}
+
+static int builtin_generate(model *m, const model_request *reqs, int n_reqs,
+                            const model_sink *sink, atomic_int *cancel)
+{
+    builtin *b = m->impl;
+    int failed = 0;
+    for (int q = 0; q < n_reqs; q++) {
+        const model_request *rq = &reqs[q];
+        int n = rq->n > 0 ? rq->n : 1;
+        char *text = raw_prompt(rq->prompt);
+        route *r = calloc((size_t)n, sizeof *r);
+        lm_sample_result *res = calloc((size_t)n, sizeof *res);
+        char err[256] = "";
+        int truncated = 0, rc = -1;
+        long tokens_in = 0;
+        if (text && r && res) {
+            notices(m, rq, q, text, sink, &tokens_in);
+            /* The direct format ends in the answer's lead-in. */
+            int answering = marksplit_ends_with_mark(text);
+            for (int s = 0; s < n; s++)
+                marksplit_init(&r[s].split, answering);
+            lm_sample_opts o = {
+                .temperature = (float)rq->temperature,
+                .top_k = rq->top_k,
+                .top_p = rq->top_p > 0 && rq->top_p < 1 ? (float)rq->top_p : 1.0f,
+                .seed = rq->seed >= 0 ? (unsigned long long)rq->seed
+                                      : (unsigned long long)time(NULL) ^ (unsigned long long)clock(),
+                .max_tokens = rq->max_tokens > 0 ? rq->max_tokens : lm_ctx_len(b->lm),
+                .stop = rq->stop,
+                .n_stop = rq->n_stop,
+                .want_logprobs = 1,
+            };
+            gen_state g = { .sink = sink, .cancel = cancel, .req = q, .r = r };
+            rc = lm_generate(b->lm, text, n, &o, on_token, &g, NULL, res, &truncated,
+                             err, sizeof err);
+            if (rc == 0) {
+                for (int s = 0; s < n; s++) {
+                    g.sample = s;
+                    marksplit_flush(&r[s].split, send, &g);
+                }
+                if (truncated > 0 && sink->on_notice) {
+                    char msg[200];
+                    snprintf(msg, sizeof msg,
+                             "the problem is longer than the built-in model's context of %d "
+                             "tokens: its first %d tokens were dropped",
+                             lm_ctx_len(b->lm), truncated);
+                    sink->on_notice(sink->ud, q, msg);
+                }
+            }
+        } else {
+            snprintf(err, sizeof err, "out of memory");
+        }
+        for (int s = 0; s < n; s++) {
+            model_result mr = { .tokens_in = tokens_in };
+            if (rc != 0) {
+                mr.finish = FINISH_ERROR;
+                mr.error = err;
+                failed++;
+            } else {
+                mr.tokens_out = res[s].n_tokens;
+                mr.logprob = res[s].sum_logprob;
+                mr.has_logprob = 1;
+                if (r[s].cancelled || res[s].finish == LM_FINISH_CANCELLED)
+                    mr.finish = FINISH_CANCELLED;
+                else if (res[s].finish == LM_FINISH_LENGTH || res[s].finish == LM_FINISH_CONTEXT)
+                    mr.finish = FINISH_LENGTH;
+                else
+                    mr.finish = FINISH_STOP;
+            }
+            if (sink->on_done)
+                sink->on_done(sink->ud, q, s, &mr);
+        }
+        free(text);
+        free(r);
+        free(res);
+    }
+    return failed;
+}
+
+static void builtin_close(model *m)
+{
+    builtin *b = m->impl;
+    if (b)
+        lm_free(b->lm);
+    free(b);
+}
+
+static const backend_ops OPS = { builtin_generate, builtin_close };
 
 int builtin_open(model *m, char *err, size_t errlen)
 {
-    const char *where = m->builtin_path[0] ? m->builtin_path
-                                           : "the default search path";
-    snprintf(err, errlen,
-             "the built-in model is not available in this build (no weights "
-             "at %s); use --model ollama:NAME with Ollama running "
-             "(`ollama serve`, `ollama pull NAME`), or --model llamacpp with "
-             "llama-server on http://127.0.0.1:8080, or --model openai:NAME "
-             "with OPENAI_API_KEY set", where);
-    return -1;
+    builtin *b = calloc(1, sizeof *b);
+    if (!b) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (find_weights(m, b->path, sizeof b->path) < 0) {
+        snprintf(err, errlen,
+                 "the built-in model's weights (%s) were not found beside ponder or in ./lm; "
+                 "run `make model` to train them, set [builtin] weights in config.ini, or use "
+                 "--model ollama:NAME, --model llamacpp or --model openai:NAME", WEIGHTS);
+        free(b);
+        return -1;
+    }
+    char lerr[300];
+    b->lm = lm_load(b->path, lerr, sizeof lerr);
+    if (!b->lm) {
+        snprintf(err, errlen, "the built-in model could not be loaded: %s; "
+                 "use --model ollama:NAME, --model llamacpp or --model openai:NAME instead", lerr);
+        free(b);
+        return -1;
+    }
+    snprintf(m->url, sizeof m->url, "%s", "");
+    m->caps = CAP_RAW | CAP_LOGPROBS | CAP_NATIVE_N | CAP_RAW_FORMAT;
+    m->ops = &OPS;
+    m->impl = b;
+    return 0;
 }
