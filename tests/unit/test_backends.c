@@ -38,10 +38,12 @@ static void test_specs(void **st)
     assert_int_equal(model_spec_valid("", err, sizeof err), -1);
     assert_int_equal(model_spec_valid(NULL, NULL, 0), -1);
 
-    model_config cfg = { .spec = "builtin", .max_retries = -1 };
+    model_config cfg = { .spec = "builtin", .max_retries = -1,
+                         .builtin_path = "/nonexistent/ponder-tiny.bin" };
     assert_null(model_open(&cfg, err, sizeof err));
-    assert_non_null(strstr(err, "built-in model is not available"));
+    assert_non_null(strstr(err, "built-in model"));
     assert_non_null(strstr(err, "--model ollama:NAME"));
+    cfg.builtin_path = NULL;
     cfg.spec = "nonsense:x";
     assert_null(model_open(&cfg, err, sizeof err));
     assert_non_null(strstr(err, "unknown model"));
