@@ -87,6 +87,7 @@ install: ponder
 	install -m 755 ponder $(DESTDIR)$(PREFIX)/bin/ponder
 	install -m 644 man/ponder.1 $(DESTDIR)$(PREFIX)/share/man/man1/ponder.1
 	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/ponder/themes/
+	if [ -f lm/ponder-tiny.bin ]; then install -m 644 lm/ponder-tiny.bin $(DESTDIR)$(PREFIX)/share/ponder/; fi
 
 clean:
 	rm -rf build build-asan ponder

@@ -30,7 +30,18 @@ typedef struct {
     int streaming;            /* print deltas as they come */
     int last_ch;              /* channel of the last printed delta */
     int samples_done;
+    char last_msg[512];       /* the last message on stderr: ten samples that
+                               * fail alike are said once */
 } hl_state;
+
+static void say(hl_state *s, const char *prefix, const char *msg)
+{
+    if (!strcmp(s->last_msg, msg))
+        return;
+    snprintf(s->last_msg, sizeof s->last_msg, "%s", msg);
+    fflush(stdout);
+    fprintf(stderr, "ponder: %s%s\n", prefix, msg);
+}
 
 static void print_votes(const tally *t)
 {
@@ -96,7 +107,7 @@ static void emit(void *ud, const event *ev)
             free(js);
         }
         if (ev->kind == EV_ERROR && ev->text)
-            fprintf(stderr, "ponder: %s\n", ev->text);
+            say(s, "", ev->text);
         return;
     }
     switch (ev->kind) {
@@ -109,9 +120,7 @@ static void emit(void *ud, const event *ev)
         break;
     case EV_ERROR:
     case EV_NOTICE:
-        fflush(stdout);
-        fprintf(stderr, "ponder: %s%s\n", ev->kind == EV_NOTICE ? "note: " : "",
-                ev->text ? ev->text : "error");
+        say(s, ev->kind == EV_NOTICE ? "note: " : "", ev->text ? ev->text : "error");
         break;
     case EV_DONE:
         print_done(ev, s);

@@ -11,7 +11,7 @@ static inline float lm_fast_expf(float x)
     float p = 1.0f + r * (1.0f + r * (0.5f + r * (0.166666672f + r * (0.0416666418f +
               r * (0.00833337121f + r * 0.00138873165f)))));
     union { float f; int i; } u = { p };
-    u.i += (int)n << 23;
+    u.i += (int)n * (1 << 23);   /* not a shift: n may be negative */
     return u.f;
 }
 
