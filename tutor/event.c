@@ -1,5 +1,6 @@
 /* event: construction, copying and the JSON Lines form of run events. */
 #include "tutor/event.h"
+#include "tutor/mem.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -8,24 +9,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "%s:%d: out of memory\n", __FILE__, __LINE__);
-        abort();
-    }
-    return p;
-}
-
-static char *xstrdup_or_null(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    return memcpy(xmalloc(n), s, n);
-}
 
 event event_make(event_kind kind)
 {
@@ -41,12 +24,12 @@ event event_make(event_kind kind)
 
 event *event_dup(const event *ev)
 {
-    event *d = xmalloc(sizeof *d);
+    event *d = mem_alloc(sizeof *d);
     *d = *ev;
-    d->text = xstrdup_or_null(ev->text);
-    d->answer = xstrdup_or_null(ev->answer);
-    d->strategy = xstrdup_or_null(ev->strategy);
-    d->model = xstrdup_or_null(ev->model);
+    d->text = mem_strdup(ev->text);
+    d->answer = mem_strdup(ev->answer);
+    d->strategy = mem_strdup(ev->strategy);
+    d->model = mem_strdup(ev->model);
     tally_copy(&d->votes, &ev->votes);
     return d;
 }
@@ -134,7 +117,7 @@ static char *utf8_clean(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s);
-    char *out = xmalloc(3 * len + 1), *o = out;
+    char *out = mem_alloc(3 * len + 1), *o = out;
     while (*p) {
         int n = utf8_seq_len(p);
         if (n) {
@@ -312,7 +295,7 @@ static char *dup_field(const cJSON *o, const char *key, int empty_is_null)
     const char *s = get_str(o, key);
     if (!s || (empty_is_null && !*s))
         return NULL;
-    return xstrdup_or_null(s);
+    return mem_strdup(s);
 }
 
 static void read_votes(const cJSON *o, tally *t)
@@ -323,14 +306,14 @@ static void read_votes(const cJSON *o, tally *t)
     int n = cJSON_GetArraySize(v);
     if (!cJSON_IsObject(v) || n <= 0)
         goto tail;
-    t->e = xmalloc((size_t)n * sizeof *t->e);
+    t->e = mem_alloc((size_t)n * sizeof *t->e);
     t->cap = n;
     cJSON_ArrayForEach(it, v) {
         if (!it->string || !cJSON_IsNumber(it))
             continue;
         double c = it->valuedouble;
         int count = c >= 0 && c < 2147483647.0 ? (int)c : 0;
-        t->e[t->n] = (tally_entry){ xstrdup_or_null(it->string), count, t->n };
+        t->e[t->n] = (tally_entry){ mem_strdup(it->string), count, t->n };
         t->total += count;
         t->n++;
     }

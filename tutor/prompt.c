@@ -1,5 +1,6 @@
 /* prompt: the text of every prompt ponder sends. */
 #include "tutor/prompt.h"
+#include "tutor/mem.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -39,27 +40,11 @@ static const struct {
 };
 enum { N_EXEMPLARS = (int)(sizeof exemplars / sizeof exemplars[0]) };
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "%s:%d: out of memory\n", __FILE__, __LINE__);
-        abort();
-    }
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    return memcpy(xmalloc(n), s, n);
-}
-
 /* a + sep + b, freshly allocated. */
 static char *join(const char *a, const char *sep, const char *b)
 {
     size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
-    char *s = xmalloc(la + ls + lb + 1);
+    char *s = mem_alloc(la + ls + lb + 1);
     memcpy(s, a, la);
     memcpy(s + la, sep, ls);
     memcpy(s + la + ls, b, lb + 1);
@@ -70,7 +55,7 @@ static char *join(const char *a, const char *sep, const char *b)
  * trimmed: the built-in model was trained on single-line questions. */
 static char *one_line(const char *s)
 {
-    char *out = xmalloc(strlen(s) + 1), *o = out;
+    char *out = mem_alloc(strlen(s) + 1), *o = out;
     int gap = 0;
     for (; *s; s++) {
         if (isspace((unsigned char)*s)) {
@@ -94,7 +79,7 @@ static char *trimmed(const char *s)
     size_t n = strlen(s);
     while (n && isspace((unsigned char)s[n - 1]))
         n--;
-    char *out = xmalloc(n + 1);
+    char *out = mem_alloc(n + 1);
     memcpy(out, s, n);
     out[n] = '\0';
     return out;
@@ -134,16 +119,16 @@ void prompt_build(prompt *p, prompt_style style, const char *problem, int raw_fo
         push(p, ROLE_USER, join(q, "\n\n", DIRECT_SUFFIX));
         break;
     case PROMPT_FEWSHOT:
-        push(p, ROLE_SYSTEM, xstrdup(SYSTEM));
+        push(p, ROLE_SYSTEM, mem_strdup(SYSTEM));
         for (int i = 0; i < N_EXEMPLARS; i++) {
-            push(p, ROLE_USER, xstrdup(exemplars[i].question));
-            push(p, ROLE_ASSISTANT, xstrdup(exemplars[i].solution));
+            push(p, ROLE_USER, mem_strdup(exemplars[i].question));
+            push(p, ROLE_ASSISTANT, mem_strdup(exemplars[i].solution));
         }
-        push(p, ROLE_USER, xstrdup(q));
+        push(p, ROLE_USER, mem_strdup(q));
         break;
     case PROMPT_COT:
     default:
-        push(p, ROLE_SYSTEM, xstrdup(SYSTEM));
+        push(p, ROLE_SYSTEM, mem_strdup(SYSTEM));
         push(p, ROLE_USER, join(q, "\n\n", COT_SUFFIX));
         break;
     }
@@ -173,11 +158,11 @@ static const char *role_name(prompt_role r)
 char *prompt_render(const prompt *p)
 {
     if (p->raw)
-        return xstrdup(p->raw);
+        return mem_strdup(p->raw);
     size_t n = 1;
     for (int i = 0; i < p->n_msgs; i++)
         n += strlen(p->msgs[i].content) + strlen(role_name(p->msgs[i].role)) + 4;
-    char *s = xmalloc(n), *o = s;
+    char *s = mem_alloc(n), *o = s;
     *o = '\0';
     for (int i = 0; i < p->n_msgs; i++)
         o += sprintf(o, "[%s] %s\n", role_name(p->msgs[i].role), p->msgs[i].content);

@@ -1,25 +1,10 @@
 /* tally: majority vote over normalized answers. */
 #include "tutor/tally.h"
+#include "tutor/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n);
-    if (!q) {
-        fprintf(stderr, "%s:%d: out of memory\n", __FILE__, __LINE__);
-        abort();
-    }
-    return q;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    return memcpy(xrealloc(NULL, n), s, n);
-}
 
 void tally_init(tally *t)
 {
@@ -53,9 +38,9 @@ void tally_add(tally *t, const char *answer)
     if (i == t->n) {
         if (t->n == t->cap) {
             t->cap = t->cap ? 2 * t->cap : 8;
-            t->e = xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
+            t->e = mem_realloc(t->e, (size_t)t->cap * sizeof *t->e);
         }
-        t->e[t->n++] = (tally_entry){ xstrdup(answer), 0, arrival };
+        t->e[t->n++] = (tally_entry){ mem_strdup(answer), 0, arrival };
     }
     t->e[i].count++;
     /* Counts only grow, so the entry can only move towards the front. */
@@ -76,11 +61,11 @@ void tally_copy(tally *dst, const tally *src)
     dst->total = src->total;
     if (src->n <= 0)
         return;
-    dst->e = xrealloc(NULL, (size_t)src->n * sizeof *dst->e);
+    dst->e = mem_realloc(NULL, (size_t)src->n * sizeof *dst->e);
     dst->cap = dst->n = src->n;
     for (int i = 0; i < src->n; i++) {
         dst->e[i] = src->e[i];
-        dst->e[i].answer = xstrdup(src->e[i].answer ? src->e[i].answer : "");
+        dst->e[i].answer = mem_strdup(src->e[i].answer ? src->e[i].answer : "");
     }
 }
 

@@ -1,32 +1,15 @@
 /* trace: the run's tree, grown only by applying events. */
 #include "tutor/trace.h"
+#include "tutor/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fprintf(stderr, "%s:%d: out of memory\n", __FILE__, __LINE__);
-        abort();
-    }
-    return q;
-}
-
-static char *xstrdup_or_null(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    return memcpy(xrealloc(NULL, n), s, n);
-}
-
 /* Replaces *dst with a copy of s (NULL clears it). */
 static void set_str(char **dst, const char *s)
 {
-    char *copy = xstrdup_or_null(s);
+    char *copy = mem_strdup(s);
     free(*dst);
     *dst = copy;
 }
@@ -37,7 +20,7 @@ void text_buf_append(text_buf *b, const char *s, size_t len)
         size_t cap = b->cap ? b->cap : 64;
         while (cap < b->len + len + 1)
             cap *= 2;
-        b->s = xrealloc(b->s, cap);
+        b->s = mem_realloc(b->s, cap);
         b->cap = cap;
     }
     if (len)
@@ -93,7 +76,7 @@ static int add_node(trace *t, const event *ev)
         return -1;
     if (t->n == t->cap) {
         t->cap = t->cap ? 2 * t->cap : 16;
-        t->nodes = xrealloc(t->nodes, (size_t)t->cap * sizeof *t->nodes);
+        t->nodes = mem_realloc(t->nodes, (size_t)t->cap * sizeof *t->nodes);
     }
     trace_node *n = &t->nodes[t->n];
     memset(n, 0, sizeof *n);
@@ -101,7 +84,7 @@ static int add_node(trace *t, const event *ev)
     n->parent = ev->parent;
     n->kind = ev->nkind;
     n->status = NS_STREAMING;
-    n->label = xstrdup_or_null(ev->text);
+    n->label = mem_strdup(ev->text);
     /* Both buffers always hold a string, so readers never see NULL. */
     text_buf_append(&n->thinking, "", 0);
     text_buf_append(&n->answer_text, "", 0);
@@ -111,7 +94,7 @@ static int add_node(trace *t, const event *ev)
         n->depth = p->depth + 1;
         if (p->n_children == p->cap_children) {
             p->cap_children = p->cap_children ? 2 * p->cap_children : 4;
-            p->children = xrealloc(p->children, (size_t)p->cap_children * sizeof *p->children);
+            p->children = mem_realloc(p->children, (size_t)p->cap_children * sizeof *p->children);
         }
         p->children[p->n_children++] = n->id;
     }

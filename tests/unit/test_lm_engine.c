@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <omp.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +182,7 @@ static void test_context_truncation(void **state)
 
 int main(void)
 {
+    omp_set_num_threads(1);  /* tiny sizes; and the suite may share the CPU */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deterministic_sampling), cmocka_unit_test(test_batch_matches_single),
         cmocka_unit_test(test_engine_matches_training_forward), cmocka_unit_test(test_stop_strings),

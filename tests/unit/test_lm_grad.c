@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <omp.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +209,7 @@ static void test_model(void **state)
 
 int main(void)
 {
+    omp_set_num_threads(1);  /* tiny sizes; and the suite may share the CPU */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layernorm), cmocka_unit_test(test_matmul),
         cmocka_unit_test(test_attention), cmocka_unit_test(test_gelu),

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <omp.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +211,7 @@ static void test_curriculum_in_vocabulary(void **state)
 
 int main(void)
 {
+    omp_set_num_threads(1);  /* tiny sizes; and the suite may share the CPU */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_design_example), cmocka_unit_test(test_vocabulary_layout),
         cmocka_unit_test(test_every_word_is_one_token), cmocka_unit_test(test_matches_reference_spm),

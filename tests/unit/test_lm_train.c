@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <omp.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +103,7 @@ static void test_checkpoint_resume(void **state)
 
 int main(void)
 {
+    omp_set_num_threads(1);  /* tiny sizes; and the suite may share the CPU */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loss_falls), cmocka_unit_test(test_schedule),
         cmocka_unit_test(test_example_tokens), cmocka_unit_test(test_checkpoint_resume),

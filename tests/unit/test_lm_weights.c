@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <omp.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +123,7 @@ static void test_corrupt(void **state)
 
 int main(void)
 {
+    omp_set_num_threads(1);  /* tiny sizes; and the suite may share the CPU */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip), cmocka_unit_test(test_missing),
         cmocka_unit_test(test_truncated), cmocka_unit_test(test_corrupt),
