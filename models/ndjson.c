@@ -10,30 +10,17 @@ void ndjson_init(ndjson_parser *p, size_t max_line, ndjson_line_fn fn, void *ud)
     p->fn = fn;
     p->ud = ud;
     p->max_line = max_line ? max_line : NDJSON_DEFAULT_MAX_LINE;
+    lines_init(&p->lines, p->max_line);
 }
 
 void ndjson_done(ndjson_parser *p)
 {
-    free(p->line);
-    p->line = NULL;
-    p->len = p->cap = 0;
+    lines_done(&p->lines);
 }
 
 const char *ndjson_error(const ndjson_parser *p)
 {
     return p->err[0] ? p->err : NULL;
-}
-
-static int fail(ndjson_parser *p, int oom)
-{
-    if (oom)
-        snprintf(p->err, sizeof p->err, "out of memory reading a JSON line");
-    else
-        snprintf(p->err, sizeof p->err,
-                 "JSON line longer than %zu bytes (the server sent an "
-                 "oversized or endless line)", p->max_line);
-    p->stopped = -1;
-    return -1;
 }
 
 static int blank(const char *s, size_t n)
@@ -44,14 +31,26 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-static int take_line(ndjson_parser *p)
+static int on_line(void *ud, char *line, size_t n)
 {
-    size_t n = p->len;
-    p->len = 0;
-    if (n == 0 || blank(p->line, n))
+    ndjson_parser *p = ud;
+    if (n == 0 || blank(line, n))
         return 0;
-    p->line[n] = 0;
-    int rc = p->fn ? p->fn(p->ud, p->line, n) : 0;
+    return p->fn ? p->fn(p->ud, line, n) : 0;
+}
+
+/* Records what ended the stream: an error of the splitter or the
+ * callback's stop value. */
+static int settle(ndjson_parser *p, int rc)
+{
+    if (rc == LINES_TOO_LONG)
+        snprintf(p->err, sizeof p->err,
+                 "JSON line longer than %zu bytes (the server sent an "
+                 "oversized or endless line)", p->max_line);
+    else if (rc == LINES_NOMEM)
+        snprintf(p->err, sizeof p->err, "out of memory reading a JSON line");
+    if (rc == LINES_TOO_LONG || rc == LINES_NOMEM)
+        rc = -1;
     if (rc)
         p->stopped = rc;
     return rc;
@@ -61,48 +60,12 @@ int ndjson_feed(ndjson_parser *p, const char *buf, size_t n)
 {
     if (p->stopped)
         return p->stopped;
-    size_t i = 0;
-    while (i < n) {
-        char c = buf[i];
-        if (c == '\n' && p->after_cr) {
-            p->after_cr = 0;
-            i++;
-            continue;
-        }
-        p->after_cr = (c == '\r');
-        if (c == '\r' || c == '\n') {
-            i++;
-            int rc = take_line(p);
-            if (rc)
-                return rc;
-            continue;
-        }
-        size_t j = i;
-        while (j < n && buf[j] != '\r' && buf[j] != '\n')
-            j++;
-        size_t run = j - i;
-        if (p->len + run > p->max_line)
-            return fail(p, 0);
-        if (p->len + run + 1 > p->cap) {
-            size_t c2 = p->cap ? p->cap : 256;
-            while (c2 < p->len + run + 1)
-                c2 *= 2;
-            char *nl = realloc(p->line, c2);
-            if (!nl)
-                return fail(p, 1);
-            p->line = nl;
-            p->cap = c2;
-        }
-        memcpy(p->line + p->len, buf + i, run);
-        p->len += run;
-        i = j;
-    }
-    return 0;
+    return settle(p, lines_feed(&p->lines, buf, n, on_line, p));
 }
 
 int ndjson_finish(ndjson_parser *p)
 {
     if (p->stopped)
         return p->stopped;
-    return p->len ? take_line(p) : 0;
+    return settle(p, lines_finish(&p->lines, on_line, p));
 }

@@ -10,6 +10,7 @@
 #ifndef PONDER_NDJSON_H
 #define PONDER_NDJSON_H
 #include <stddef.h>
+#include "models/lines.h"
 
 #define NDJSON_DEFAULT_MAX_LINE (1u << 20)   /* 1 MiB */
 
@@ -21,9 +22,7 @@ typedef struct {
     ndjson_line_fn fn;
     void *ud;
     size_t max_line;
-    char *line;
-    size_t len, cap;
-    int after_cr;
+    lines lines;
     int stopped;
     char err[128];
 } ndjson_parser;

@@ -1,5 +1,5 @@
-/* sse: see sse.h. A byte-at-a-time state machine over a growable line
- * buffer; the whole line is needed before its field can be known. */
+/* sse: see sse.h. Fields are read from whole lines (models/lines.c): the
+ * whole line is needed before its field can be known. */
 #include "models/sse.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +12,15 @@ void sse_init(sse_parser *p, size_t max_line, sse_event_fn fn, void *ud)
     p->ud = ud;
     p->max_line = max_line ? max_line : SSE_DEFAULT_MAX_LINE;
     p->at_start = 1;
+    lines_init(&p->lines, p->max_line);
 }
 
 void sse_done(sse_parser *p)
 {
-    free(p->line);
+    lines_done(&p->lines);
     free(p->data);
-    p->line = p->data = NULL;
-    p->line_len = p->line_cap = p->data_len = p->data_cap = 0;
+    p->data = NULL;
+    p->data_len = p->data_cap = 0;
 }
 
 const char *sse_error(const sse_parser *p)
@@ -78,11 +79,9 @@ static int dispatch(sse_parser *p)
 }
 
 /* Handles one complete line (without its terminator). */
-static int take_line(sse_parser *p)
+static int on_line(void *ud, char *l, size_t n)
 {
-    const char *l = p->line ? p->line : "";
-    size_t n = p->line_len;
-    p->line_len = 0;
+    sse_parser *p = ud;
     if (n == 0)
         return dispatch(p);
     if (l[0] == ':')
@@ -120,63 +119,46 @@ static int take_line(sse_parser *p)
     return 0;
 }
 
+/* Records what ended the stream: a splitter error or the callback's stop
+ * value (field errors have already been recorded by fail()). */
+static int settle(sse_parser *p, int rc)
+{
+    if (rc == LINES_TOO_LONG)
+        return fail(p, "line", 0);
+    if (rc == LINES_NOMEM)
+        return fail(p, "line", 1);
+    if (rc)
+        p->stopped = rc;
+    return rc;
+}
+
 int sse_feed(sse_parser *p, const char *buf, size_t n)
 {
     static const unsigned char bom[3] = { 0xEF, 0xBB, 0xBF };
     if (p->stopped)
         return p->stopped;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)buf[i];
-        if (p->at_start) {
-            if (c == bom[p->bom_seen]) {
-                if (++p->bom_seen == 3)
-                    p->at_start = 0;
-                continue;
-            }
-            p->at_start = 0;
-            /* A partial BOM was real text after all: replay it. */
-            if (p->bom_seen) {
-                if (reserve(&p->line, &p->line_cap, p->bom_seen))
-                    return fail(p, "line", 1);
-                memcpy(p->line, bom, p->bom_seen);
-                p->line_len = p->bom_seen;
-            }
-        }
-        if (c == '\n' && p->after_cr) {
-            p->after_cr = 0;
+    /* A byte-order mark may open the stream, itself split across feeds. */
+    while (p->at_start && n) {
+        if ((unsigned char)*buf == bom[p->bom_seen]) {
+            buf++;
+            n--;
+            if (++p->bom_seen == 3)
+                p->at_start = 0;
             continue;
         }
-        p->after_cr = (c == '\r');
-        if (c == '\r' || c == '\n') {
-            int rc = take_line(p);
-            if (rc)
-                return rc;
-            continue;
-        }
-        /* Copy the run of ordinary bytes in one go. */
-        size_t j = i;
-        while (j < n && buf[j] != '\r' && buf[j] != '\n')
-            j++;
-        size_t run = j - i;
-        if (p->line_len + run > p->max_line)
-            return fail(p, "line", 0);
-        if (reserve(&p->line, &p->line_cap, p->line_len + run))
-            return fail(p, "line", 1);
-        memcpy(p->line + p->line_len, buf + i, run);
-        p->line_len += run;
-        i = j - 1;
+        p->at_start = 0;
+        /* A partial BOM was real text after all: replay it. */
+        int rc = settle(p, lines_feed(&p->lines, (const char *)bom, p->bom_seen, on_line, p));
+        if (rc)
+            return rc;
     }
-    return 0;
+    return settle(p, lines_feed(&p->lines, buf, n, on_line, p));
 }
 
 int sse_finish(sse_parser *p)
 {
     if (p->stopped)
         return p->stopped;
-    if (p->line_len) {
-        int rc = take_line(p);
-        if (rc)
-            return rc;
-    }
-    return dispatch(p);
+    int rc = settle(p, lines_finish(&p->lines, on_line, p));
+    return rc ? rc : dispatch(p);
 }

@@ -15,6 +15,7 @@
 #ifndef PONDER_SSE_H
 #define PONDER_SSE_H
 #include <stddef.h>
+#include "models/lines.h"
 
 #define SSE_DEFAULT_MAX_LINE (1u << 20)   /* 1 MiB */
 
@@ -29,13 +30,11 @@ typedef struct {
     sse_event_fn fn;
     void *ud;
     size_t max_line;
-    char *line;             /* the line being read (no terminator) */
-    size_t line_len, line_cap;
+    lines lines;            /* the line splitter under the fields */
     char *data;             /* data of the event being built */
     size_t data_len, data_cap;
     int has_data;           /* a data field was seen since the last dispatch */
     char event[64];         /* event name, truncated; "" = message */
-    int after_cr;           /* last byte was CR: a following LF is part of it */
     int at_start;           /* nothing read yet (for the BOM) */
     size_t bom_seen;        /* BOM bytes matched so far */
     int stopped;            /* nonzero after an error or a callback stop */
