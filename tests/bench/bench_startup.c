@@ -4,7 +4,11 @@
  * draws until the status line's "? help" marker has been written (the
  * first complete frame), then asks it to quit and collects its peak RSS
  * from wait4(). Repeats R times (env BENCH_RUNS, default 11) and prints
- * the medians. Not a test: it asserts nothing. */
+ * the medians. Not a test: it asserts nothing.
+ *
+ * With BENCH_SOLVE="problem", it also types the problem after the first
+ * frame and waits (up to 30 s) for BENCH_DONE_MARKER (default "votes,", drawn when an sc run is done)
+ * before quitting, so the peak RSS includes a solve (and a loaded model). */
 #include <errno.h>
 #include <poll.h>
 #include <pty.h>
@@ -28,6 +32,32 @@ static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* Reads from fd until `marker` has been seen or timeout_ms passed. */
+static int wait_for(int fd, const char *marker, double timeout_ms)
+{
+    char buf[65536];
+    size_t have = 0;
+    size_t keep = strlen(marker);
+    double t0 = now_ms();
+    while (now_ms() - t0 < timeout_ms) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
+        if (n <= 0)
+            return -1;
+        have += (size_t)n;
+        buf[have] = '\0';
+        if (strstr(buf, marker))
+            return 0;
+        if (have > sizeof buf / 2 && have > keep) {   /* keep a tail for split markers */
+            memmove(buf, buf + have - keep, keep);
+            have = keep;
+        }
+    }
+    return -1;
 }
 
 /* One run: returns ms to first frame (or -1) and sets *rss_kb. */
@@ -62,6 +92,17 @@ static double one_run(char **argv, const char *marker, long *rss_kb)
             memmove(buf, buf + have - 64, 64);
             have = 64;
         }
+    }
+    const char *solve = getenv("BENCH_SOLVE");
+    if (first >= 0 && solve) {
+        const char *done = getenv("BENCH_DONE_MARKER") ? getenv("BENCH_DONE_MARKER") : "votes,";
+        ssize_t w1 = write(fd, solve, strlen(solve));
+        ssize_t w2 = write(fd, "\r", 1);
+        (void)w1;
+        (void)w2;
+        if (wait_for(fd, done, 30000) < 0)
+            fprintf(stderr, "bench_startup: no \"%s\" within 30 s\n", done);
+        usleep(200 * 1000);
     }
     /* Quit: Ctrl-D on the empty problem line; drain output meanwhile. */
     ssize_t w = write(fd, "\x04", 1);
