@@ -385,6 +385,8 @@ static void read_events(tui *t)
                              "the run failed; the Answer pane says why");
         } else if (ev->kind == EV_ERROR && !ev->retryable && ev->node < 0 && ev->text) {
             view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S, "%s", ev->text);
+        } else if (ev->kind == EV_NOTICE && ev->text && !strchr(t->v.notice, '\n')) {
+            view_message(&t->v, ROLE_STATUS, now, MSG_S, "%s", ev->text);   /* the first one */
         }
         event_free(ev);
         t->events++;

@@ -57,6 +57,7 @@ static int find_weights(const model *m, char *out, size_t cap)
 typedef struct {
     marksplit split;        /* thinking until "The answer is", then answer */
     int tokens;             /* tokens since the last delta was sent */
+    int sent;               /* any text sent yet */
     int cancelled;
 } route;
 
@@ -71,8 +72,14 @@ typedef struct {
 static void send(void *ud, channel ch, const char *text, size_t len)
 {
     gen_state *g = ud;
-    if (!g->sink->on_delta)
+    route *r = &g->r[g->sample];
+    /* The continuation starts with the space the tokenizer puts before a
+     * word or number; a reader should not see it. */
+    for (; !r->sent && len && *text == ' '; text++, len--)
+        ;
+    if (!len || !g->sink->on_delta)
         return;
+    r->sent = 1;
     char buf[128];
     while (len) {
         size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
@@ -128,9 +135,10 @@ static void notices(model *m, const model_request *rq, int req, const char *text
     if (n_unk > UNK_WARN && sink->on_notice) {
         char msg[512];
         snprintf(msg, sizeof msg,
-                 "%d words are outside what the built-in model knows (%s); it will still "
-                 "answer, but it was trained only on inventory word problems. For problems "
-                 "like this, connect Ollama (--model ollama:NAME) or an API (--model openai:NAME).",
+                 "This problem is outside what the built-in model knows (%d unknown words: %s), "
+                 "so its answer is a guess: it was trained only on inventory word problems. "
+                 "For problems like this, connect Ollama (--model ollama:NAME) or an API "
+                 "(--model openai:NAME).",
                  n_unk, unk);
         sink->on_notice(sink->ud, req, msg);
     }

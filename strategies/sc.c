@@ -83,8 +83,8 @@ int strategy_sc(strategy_ctx *ctx)
         if (tied) {
             char msg[256];
             snprintf(msg, sizeof msg,
-                     "tie: %d answers have %d votes each; %s reached that count first",
-                     tied + 1, s.votes.e[0].count, lead);
+                     "tie: %d answers have %d vote%s each; %s reached that count first",
+                     tied + 1, s.votes.e[0].count, s.votes.e[0].count == 1 ? "" : "s", lead);
             event ev = event_make(EV_NOTICE);
             ev.text = msg;
             strategy_emit(ctx, &ev);

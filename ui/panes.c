@@ -333,7 +333,7 @@ void pane_answer(ui_screen *s, const view *v, ui_rect r, int joined)
     answer_headline(s, v, y++, in.x, in.w, 0);
     if (y < in.y + in.h && sample_line(s, v, y, in.x, in.w)) y++;
     if (y < in.y + in.h) {
-        char msg[600] = "";
+        char msg[1100] = "";
         ui_role role = ROLE_NOTICE;
         if (v->retry[0])
             snprintf(msg, sizeof msg, "retrying: %s", v->retry);
@@ -413,8 +413,8 @@ static int draw_votes(ui_screen *s, const view *v, ui_rect in)
     if (t->no_answer > 0 && y < end)
         paint_fmt(y++, in.x, in.w, ROLE_NOTICE, "no answer: %d", t->no_answer);
     if (tied > 0 && y < end)
-        paint_fmt(y++, in.x, in.w, ROLE_NOTICE, "tie: %d answers with %d votes",
-                  tied + 1, t->e[0].count);
+        paint_fmt(y++, in.x, in.w, ROLE_NOTICE, "tie: %d answers with %d vote%s",
+                  tied + 1, t->e[0].count, t->e[0].count == 1 ? "" : "s");
     return y - in.y;
 }
 

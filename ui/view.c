@@ -57,9 +57,14 @@ int view_apply(view *v, const event *ev, double now)
         else if (ev->node < 0)
             v->run_failed_msg = 1;
         break;
-    case EV_NOTICE:
-        snprintf(v->notice, sizeof v->notice, "%s", ev->text ? ev->text : "");
+    case EV_NOTICE: {
+        /* Keep them all: the first (say, "outside what the model knows")
+         * matters more than a later tie. */
+        size_t have = strlen(v->notice);
+        if (ev->text && have + 2 < sizeof v->notice)
+            snprintf(v->notice + have, sizeof v->notice - have, "%s%s", have ? "\n" : "", ev->text);
         break;
+    }
     case EV_DONE:
         v->running = 0;
         v->t_end = now;

@@ -23,7 +23,7 @@ typedef struct {
     int saved;
     char retry[256];        /* the last retryable error, until text flows again */
     int run_failed_msg;     /* tr.error came from a non-retryable error */
-    char notice[256];       /* the last run notice (tie, early stop) */
+    char notice[1024];      /* the run's notices, oldest first, one a line */
 
     /* The Thinking pane. focus -1 means "automatic": the first sample. */
     int focus;
