@@ -48,7 +48,8 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: lm-train [--steps N] [--rows B] [--seed S] [--lr X] [--dir DIR]\n"
-            "                [--out FILE] [--resume] [--export-only] [--no-blas] [--ckpt-min M]\n"
+            "                [--out FILE] [--resume] [--export-only] [--stop-at STEP] [--no-blas]\n"
+            "                [--ckpt-min M]\n"
             "                [--bench]\n");
     exit(2);
 }
@@ -60,6 +61,7 @@ int main(int argc, char **argv)
     const char *dir = "/work/lmrun", *out = NULL;
     int resume = 0, blas = 1, bench = 0, export_only = 0;
     double ckpt_min = 5;
+    long stop_at = 0;  /* checkpoint and exit after this step (0: run to --steps) */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--resume")) resume = 1;
@@ -75,6 +77,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--dir")) dir = argv[++i];
         else if (!strcmp(a, "--out")) out = argv[++i];
         else if (!strcmp(a, "--ckpt-min")) ckpt_min = atof(argv[++i]);
+        else if (!strcmp(a, "--stop-at")) stop_at = atol(argv[++i]);
         else if (!strcmp(a, "--dim")) o.cfg.dim = atoi(argv[++i]);
         else if (!strcmp(a, "--layers")) o.cfg.layers = atoi(argv[++i]);
         else usage();
@@ -109,12 +112,13 @@ int main(int argc, char **argv)
 
     double t0 = now(), last_ckpt = t0, flops = 0, ema = -1, tlog = t0, flog = 0;
     long start_step = t->step;
-    while (t->step < o.steps) {
+    long last = stop_at > 0 && stop_at < o.steps ? stop_at : o.steps;
+    while (t->step < last) {
         double loss = lm_trainer_step(t);
         flops += lm_gpt_flops(t->gpt);
         flog += lm_gpt_flops(t->gpt);
         ema = ema < 0 ? loss : 0.98 * ema + 0.02 * loss;
-        if (t->step % 20 == 0 || t->step == o.steps) {
+        if (t->step % 20 == 0 || t->step == last) {
             double tn = now();
             printf("step %6ld/%ld ex %8ld loss %.4f ema %.4f lr %.2e gnorm %.2f "
                    "%.1f GFLOP/s %.2f s/step elapsed %.0f s\n",
@@ -125,7 +129,7 @@ int main(int argc, char **argv)
             flog = 0;
         }
         if (bench && t->step - start_step >= 20) break;
-        if (now() - last_ckpt > ckpt_min * 60 && t->step < o.steps) {
+        if (now() - last_ckpt > ckpt_min * 60 && t->step < last) {
             if (lm_trainer_save(t, ckpt, opt, err, sizeof err))
                 fprintf(stderr, "lm-train: checkpoint: %s\n", err);
             else printf("checkpoint step %ld -> %s\n", t->step, ckpt);
@@ -138,11 +142,11 @@ int main(int argc, char **argv)
     if (!bench) {
         if (lm_trainer_save(t, ckpt, opt, err, sizeof err))
             fprintf(stderr, "lm-train: %s\n", err);
-        if (out && lm_trainer_export(t, out, err, sizeof err)) {
+        if (out && t->step == o.steps && lm_trainer_export(t, out, err, sizeof err)) {
             fprintf(stderr, "lm-train: %s\n", err);
             return 1;
         }
-        if (out) printf("lm-train: wrote %s\n", out);
+        if (out && t->step == o.steps) printf("lm-train: wrote %s\n", out);
     }
     lm_trainer_free(t);
     return 0;
