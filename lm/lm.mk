@@ -28,5 +28,8 @@ model: $(BUILD)/lm-train
 	OMP_NUM_THREADS=2 $(BUILD)/lm-train --seed 1 --steps 13000 --resume --dir $(BUILD)/lmrun \
 	  --out lm/ponder-tiny.bin
 
-bench-model: $(BUILD)/lm-eval
+# The report: accuracy per tier and engine speed (lm-eval), then the
+# whole-program figures (ponder solve wall time, TUI peak RSS with the model).
+bench-model: $(BUILD)/lm-eval $(BUILD)/ponder $(BUILD)/bench/bench_startup
 	$(BUILD)/lm-eval lm/ponder-tiny.bin
+	@BUILD=$(BUILD) PONDER=$(CURDIR)/$(BUILD)/ponder tests/bench/model.sh
