@@ -169,6 +169,16 @@ if alive slow; then ok "the app keeps running after a cancel"; else bad "the app
 T send-keys -t slow C-d
 check_exit "Ctrl-D on an empty line" slow
 
+# ---- the built-in model, offline (the default model) ----
+start_ponder builtin 1 C.UTF-8 --model builtin -s sc --seed 7
+check "builtin: status line names the built-in model" builtin 'builtin .* sc n=10'
+T send-keys -t builtin -l "A bakery has 45 croissants. They sell 12 in the morning, receive a delivery of 30 at noon, then sell 18 in the afternoon. How many croissants remain?"
+T send-keys -t builtin Enter
+check "builtin: the vote lands on 45" builtin 'Answer +45 +\([0-9]+ of 10 votes' 30
+check "builtin: its steps show in the Thinking pane" builtin '45 - 12 = 33' 5
+T send-keys -t builtin C-d
+check_exit "builtin quit" builtin
+
 # ---- a non-UTF-8 locale gets ASCII borders ----
 start_ponder ascii "$PORT" C -s sc
 check "C locale: ASCII borders" ascii '^\+ Thinking -+\+' 10
