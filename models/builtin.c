@@ -107,7 +107,8 @@ static int on_token(void *ud, int s, const char *piece, float logprob)
 }
 
 /* The built-in model reads only its own raw format; a chat prompt is
- * reduced to its last user message as a chain-of-thought question. */
+ * reduced to its last user message, asked in tutor/prompt.c's trained
+ * chain-of-thought format. */
 static char *raw_prompt(const prompt *p)
 {
     if (p->raw)
@@ -116,22 +117,22 @@ static char *raw_prompt(const prompt *p)
     for (int i = 0; i < p->n_msgs; i++)
         if (p->msgs[i].role == ROLE_USER)
             q = p->msgs[i].content;
-    size_t n = strlen(q) + 64;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "Question: %s Answer: Let's think step by step.", q);
+    prompt raw;
+    prompt_build(&raw, PROMPT_COT, q, 1);
+    char *s = raw.raw;
+    raw.raw = NULL;
+    prompt_free(&raw);
     return s;
 }
 
-static void notices(model *m, const model_request *rq, int req, const char *text,
-                    const model_sink *sink, long *tokens_in)
+static void notices(model *m, int req, const char *text, const model_sink *sink,
+                    long *tokens_in)
 {
     builtin *b = m->impl;
     char unk[256] = "";
     int n_unk = 0;
     int ids[1];
     *tokens_in = lm_tokenize(b->lm, text, ids, 0, &n_unk, unk, sizeof unk) + 1;
-    (void)rq;
     if (n_unk > UNK_WARN && sink->on_notice) {
         char msg[512];
         snprintf(msg, sizeof msg,
@@ -166,7 +167,7 @@ static int builtin_generate(model *m, const model_request *reqs, int n_reqs,
         int truncated = 0, rc = -1;
         long tokens_in = 0;
         if (text && r && res) {
-            notices(m, rq, q, text, sink, &tokens_in);
+            notices(m, q, text, sink, &tokens_in);
             /* The direct format ends in the answer's lead-in. */
             int answering = marksplit_ends_with_mark(text);
             for (int s = 0; s < n; s++)

@@ -22,6 +22,25 @@ static inline int fixture_scenario(fixture *fx, const char *scenario)
     return fixture_start(fx, args);
 }
 
+/* Each e2e program runs in its own temporary directory, made by the group
+ * setup and removed by the group teardown. */
+static char harness_dir[64];
+
+static inline int harness_setup(void **state)
+{
+    (void)state;
+    snprintf(harness_dir, sizeof harness_dir, "/tmp/ponder-e2e-XXXXXX");
+    return mkdtemp(harness_dir) ? 0 : -1;
+}
+
+static inline int harness_teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", harness_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 typedef struct {
     int status;          /* exit status, or 128+signal */
     char *out, *err;     /* whole stdout / stderr, owned */

@@ -13,28 +13,12 @@
 #define SEED_PROBLEM "A bakery has 45 croissants. They sell 12 in the morning, receive a " \
                      "delivery of 30 at noon, then sell 18 in the afternoon. How many croissants remain?"
 
-static char tmpdir[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ponder-e2e-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 static void solve(run_result *r, const char *strategy, const char *n, const char *problem)
 {
     const char *argv[] = { "solve", "--json", "-m", "builtin", "-s", strategy, "--seed", "7",
                            "-n", n, problem, NULL };
-    run_ponder(r, tmpdir, NULL, NULL, argv);
+    run_ponder(r, harness_dir, NULL, NULL, argv);
 }
 
 static const event *done_of(const run_result *r)
@@ -116,5 +100,5 @@ int main(void)
         cmocka_unit_test(test_sc_votes),
         cmocka_unit_test(test_out_of_distribution_says_so),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

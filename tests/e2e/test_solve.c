@@ -12,22 +12,6 @@
                 "delivery of 30 at noon, then sell 18 in the afternoon. How many croissants remain?"
 #define CONFIG "[network]\nidle_timeout = 1.5\nconnect_timeout = 2\nretries = 2\n"
 
-static char tmpdir[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ponder-e2e-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 /* Runs one solve against a fresh server with the given scenario. */
 static void solve(run_result *r, const char *scenario, const char *backend,
@@ -45,7 +29,7 @@ static void solve(run_result *r, const char *scenario, const char *backend,
         argv[n++] = extra;
     argv[n++] = PROBLEM;
     argv[n] = NULL;
-    run_ponder(r, tmpdir, CONFIG, NULL, argv);
+    run_ponder(r, harness_dir, CONFIG, NULL, argv);
     fixture_stop(&fx);
 }
 
@@ -166,7 +150,7 @@ static void test_sc_native_n(void **state)
     const char *argv[] = { "solve", "--json", "-m", "openai:sc-n", "--base-url", url, "-s", "sc",
                            PROBLEM, NULL };
     run_result r;
-    run_ponder(&r, tmpdir, CONFIG "[openai]\nnative_n = yes\n", NULL, argv);
+    run_ponder(&r, harness_dir, CONFIG "[openai]\nnative_n = yes\n", NULL, argv);
     char *stats = fixture_get(&fx, "/stats");
     fixture_stop(&fx);
     assert_sc_votes(&r);
@@ -298,7 +282,7 @@ static void test_connection_refused(void **state)
     const char *argv[] = { "solve", "--json", "-m", "openai:test", "--base-url", url, "-s", "cot",
                            PROBLEM, NULL };
     run_result r;
-    run_ponder(&r, tmpdir, CONFIG, NULL, argv);
+    run_ponder(&r, harness_dir, CONFIG, NULL, argv);
     assert_int_equal(r.status, 1);
     assert_non_null(find_error(&r, 0));
     assert_non_null(strstr(r.err, url));
@@ -314,7 +298,7 @@ static void test_stdin_problem_and_text_mode(void **state)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
     const char *argv[] = { "solve", "-m", "openai:test", "--base-url", url, "-s", "cot", "-", NULL };
     run_result r;
-    run_ponder(&r, tmpdir, CONFIG, PROBLEM "\n", argv);
+    run_ponder(&r, harness_dir, CONFIG, PROBLEM "\n", argv);
     fixture_stop(&fx);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "45 - 12 = 33"));
@@ -327,16 +311,16 @@ static void test_usage_errors(void **state)
     (void)state;
     run_result r;
     const char *a1[] = { "solve", NULL };
-    run_ponder(&r, tmpdir, NULL, NULL, a1);
+    run_ponder(&r, harness_dir, NULL, NULL, a1);
     assert_int_equal(r.status, 2);
     run_free(&r);
     const char *a2[] = { "-m", "gpt4", NULL };
-    run_ponder(&r, tmpdir, NULL, NULL, a2);
+    run_ponder(&r, harness_dir, NULL, NULL, a2);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "gpt4"));
     run_free(&r);
     const char *a3[] = { "solve", "-s", "sc", "-n", "-3", "x", NULL };
-    run_ponder(&r, tmpdir, NULL, NULL, a3);
+    run_ponder(&r, harness_dir, NULL, NULL, a3);
     assert_int_equal(r.status, 2);
     run_free(&r);
 }
@@ -363,5 +347,5 @@ int main(void)
         cmocka_unit_test(test_stdin_problem_and_text_mode),
         cmocka_unit_test(test_usage_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }
