@@ -66,6 +66,7 @@ static const char *const status_names[] = {
 };
 static const char *const run_names[] = { "ok", "no_answer", "cancelled", "failed" };
 static const char *const channel_names[] = { "thinking", "answer" };
+static const char *const check_names[] = { "none", "ok", "wrong", "unsupported" };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define NAME_OF(table, i) ((int)(i) >= 0 && (int)(i) < COUNT(table) ? (table)[i] : "?")
@@ -74,6 +75,7 @@ const char *event_kind_name(event_kind k) { return NAME_OF(kind_names, k); }
 const char *node_kind_name(node_kind k) { return NAME_OF(node_kind_names, k); }
 const char *node_status_name(node_status s) { return NAME_OF(status_names, s); }
 const char *run_status_name(run_status s) { return NAME_OF(run_names, s); }
+const char *check_verdict_name(check_verdict c) { return NAME_OF(check_names, c); }
 
 /* Index of name in table, or -1. */
 static int lookup(const char *const *table, int n, const char *name)
@@ -171,6 +173,8 @@ static void add_scores(cJSON *o, const node_scores *s)
     if (s->has & SCORE_VISITS) add_int(o, "visits", s->visits);
     if (s->has & SCORE_W) cJSON_AddNumberToObject(o, "w", s->w);
     if (s->has & SCORE_LOGPROB) cJSON_AddNumberToObject(o, "logprob", s->logprob);
+    if (s->has & SCORE_CHECK)
+        cJSON_AddStringToObject(o, "check", check_verdict_name(s->check));
 }
 
 char *event_to_json(const event *ev)
@@ -204,6 +208,8 @@ char *event_to_json(const event *ev)
     case EV_SCORE:
         add_int(o, "node", ev->node);
         add_scores(o, &ev->scores);
+        if (ev->text)
+            add_str(o, "mark", ev->text);
         break;
     case EV_STATUS:
         add_int(o, "node", ev->node);
@@ -333,6 +339,11 @@ static void read_scores(const cJSON *o, node_scores *s)
     if (has_num(o, "visits")) { s->has |= SCORE_VISITS; s->visits = GET_INT(o, "visits", 0); }
     if (has_num(o, "w")) { s->has |= SCORE_W; s->w = get_num(o, "w", 0); }
     if (has_num(o, "logprob")) { s->has |= SCORE_LOGPROB; s->logprob = get_num(o, "logprob", 0); }
+    const char *check = get_str(o, "check");
+    if (check) {
+        int i = lookup(check_names, COUNT(check_names), check);
+        if (i >= 0) { s->has |= SCORE_CHECK; s->check = (check_verdict)i; }
+    }
 }
 
 int event_from_json(const char *line, event *out)
@@ -375,6 +386,7 @@ int event_from_json(const char *line, event *out)
         break;
     case EV_SCORE:
         read_scores(o, &ev.scores);
+        ev.text = dup_field(o, "mark", 1);
         break;
     case EV_STATUS:
         i = lookup(status_names, COUNT(status_names), get_str(o, "status"));

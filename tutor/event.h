@@ -12,7 +12,8 @@ typedef enum {
     EV_RUN_START,   /* problem, strategy, model, params */
     EV_NODE_ADD,    /* node, parent, node_kind, label */
     EV_TEXT,        /* node, channel, text (a delta), tokens */
-    EV_SCORE,       /* node, scores */
+    EV_SCORE,       /* node, scores, text (the step checker's mark, e.g.
+                     * "5² = 10 ✗, 5² = 25", or NULL) */
     EV_STATUS,      /* node, status, answer (the node's extracted answer, if any) */
     EV_VOTE,        /* node (the sample that voted), answer, votes (whole tally) */
     EV_USAGE,       /* run totals: tokens_in, tokens_out, thinking_tokens */
@@ -31,11 +32,18 @@ typedef enum {
 typedef enum { RUN_OK, RUN_NO_ANSWER, RUN_CANCELLED, RUN_FAILED } run_status;
 
 /* Scores a node may carry; `has` is a bitmask of SCORE_* saying which are set. */
-enum { SCORE_VALUE = 1, SCORE_PRM = 2, SCORE_ORM = 4, SCORE_VISITS = 8, SCORE_W = 16, SCORE_LOGPROB = 32 };
+enum {
+    SCORE_VALUE = 1, SCORE_PRM = 2, SCORE_ORM = 4, SCORE_VISITS = 8, SCORE_W = 16,
+    SCORE_LOGPROB = 32,
+    SCORE_CHECK = 64    /* the step checker's verdict on this node's own step */
+};
+/* Verdicts of the step checker (tutor/stepcheck.h), carried by SCORE_CHECK. */
+typedef enum { CHECK_NONE, CHECK_OK, CHECK_WRONG, CHECK_UNSUPPORTED } check_verdict;
 typedef struct {
     unsigned has;
     double value, prm, orm, w, logprob;
     int visits;
+    check_verdict check;
 } node_scores;
 
 typedef struct event {
@@ -83,6 +91,7 @@ const char *event_kind_name(event_kind k);
 const char *node_kind_name(node_kind k);
 const char *node_status_name(node_status s);
 const char *run_status_name(run_status s);
+const char *check_verdict_name(check_verdict c);
 
 /* One JSON object, no newline; caller frees. Keys: "event" plus the
  * fields that kind uses. EV_DONE always has "answer" (string, "" if none). */

@@ -41,6 +41,7 @@ static void node_free(trace_node *n)
     free(n->answer_text.s);
     free(n->answer);
     free(n->error);
+    free(n->mark);
     free(n->children);
 }
 
@@ -109,6 +110,7 @@ static void merge_scores(node_scores *dst, const node_scores *src)
     if (src->has & SCORE_VISITS) dst->visits = src->visits;
     if (src->has & SCORE_W) dst->w = src->w;
     if (src->has & SCORE_LOGPROB) dst->logprob = src->logprob;
+    if (src->has & SCORE_CHECK) dst->check = src->check;
     dst->has |= src->has;
 }
 
@@ -136,6 +138,8 @@ int trace_apply(trace *t, const event *ev)
         if (!n)
             return -1;
         merge_scores(&n->scores, &ev->scores);
+        if (ev->text)
+            set_str(&n->mark, ev->text);
         return 0;
     case EV_STATUS:
         if (!n)

@@ -22,6 +22,8 @@ typedef struct {
     node_scores scores;
     char *answer;           /* extracted final answer, owned, may be NULL */
     char *error;            /* last error on this node, owned, may be NULL */
+    char *mark;             /* the step checker's mark on a wrong or unsupported
+                             * step ("5² = 10 ✗, 5² = 25"), owned, may be NULL */
     int *children;
     int n_children, cap_children;
 } trace_node;

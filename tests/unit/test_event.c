@@ -48,6 +48,7 @@ static void assert_event_eq(const event *a, const event *b)
     assert_true(a->scores.w == b->scores.w);
     assert_true(a->scores.logprob == b->scores.logprob);
     assert_int_equal(a->scores.visits, b->scores.visits);
+    assert_int_equal(a->scores.check, b->scores.check);
     assert_int_equal(a->retryable, b->retryable);
     assert_int_equal(a->has_votes, b->has_votes);
     if (a->has_votes)
@@ -180,9 +181,13 @@ static void test_roundtrip_every_kind(void **state)
     ev.node = 4;
     roundtrip(&ev);
     ev.scores = (node_scores){ SCORE_VALUE | SCORE_PRM | SCORE_ORM | SCORE_VISITS | SCORE_W | SCORE_LOGPROB,
-                               0.5, 0.25, 1.0, 3.75, -12.5, 9 };
+                               0.5, 0.25, 1.0, 3.75, -12.5, 9, CHECK_NONE };
     roundtrip(&ev);
-    ev.scores = (node_scores){ SCORE_VISITS, 0, 0, 0, 0, 0, 2 };
+    ev.scores = (node_scores){ SCORE_VISITS, 0, 0, 0, 0, 0, 2, CHECK_NONE };
+    roundtrip(&ev);
+    /* The step checker's verdict and its mark travel with the score. */
+    ev.scores = (node_scores){ SCORE_PRM | SCORE_CHECK, 0, 0, 0, 0, 0, 0, CHECK_WRONG };
+    ev.text = strdup("5\u00b2 = 10 \u2717, 5\u00b2 = 25");
     roundtrip(&ev);
     event_clear(&ev);
 
