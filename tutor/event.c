@@ -163,6 +163,14 @@ static void add_votes(cJSON *o, const tally *t)
         add_int(v, clean, t->e[i].count);
         free(clean);
     }
+    if (!t->weighted)
+        return;
+    cJSON *w = cJSON_AddObjectToObject(o, "weights");
+    for (int i = 0; i < t->n; i++) {
+        char *clean = utf8_clean(t->e[i].answer ? t->e[i].answer : "");
+        cJSON_AddNumberToObject(w, clean, t->e[i].weight);
+        free(clean);
+    }
 }
 
 static void add_scores(cJSON *o, const node_scores *s)
@@ -319,9 +327,16 @@ static void read_votes(const cJSON *o, tally *t)
             continue;
         double c = it->valuedouble;
         int count = c >= 0 && c < 2147483647.0 ? (int)c : 0;
-        t->e[t->n] = (tally_entry){ mem_strdup(it->string), count, t->n };
+        t->e[t->n] = (tally_entry){ mem_strdup(it->string), count, t->n, count };
         t->total += count;
         t->n++;
+    }
+    /* Weighted votes carry their weights beside the counts. */
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "weights");
+    if (cJSON_IsObject(w)) {
+        t->weighted = 1;
+        for (int i = 0; i < t->n; i++)
+            t->e[i].weight = get_num(w, t->e[i].answer, 0);
     }
 tail:
     t->no_answer = GET_INT(o, "no_answer", 0);

@@ -19,14 +19,48 @@ void tally_done(tally *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Entry i precedes entry j: more votes, or as many and arrived first. */
-static int ahead(const tally_entry *i, const tally_entry *j)
+/* Entry i precedes entry j: more votes (or weight), or as many and arrived
+ * first. */
+static int ahead(const tally *t, const tally_entry *i, const tally_entry *j)
 {
+    if (t->weighted)
+        return i->weight > j->weight || (i->weight == j->weight && i->first < j->first);
     return i->count > j->count || (i->count == j->count && i->first < j->first);
+}
+
+/* Insertion sort: after one add only one entry is out of place, but a
+ * switch to weighted ranking can reorder them all. */
+static void resort(tally *t)
+{
+    for (int i = 1; i < t->n; i++)
+        for (int j = i; j > 0 && ahead(t, &t->e[j], &t->e[j - 1]); j--) {
+            tally_entry tmp = t->e[j - 1];
+            t->e[j - 1] = t->e[j];
+            t->e[j] = tmp;
+        }
 }
 
 void tally_add(tally *t, const char *answer)
 {
+    tally_add_weighted(t, answer, 1.0);
+}
+
+double tally_weight(const tally *t, const char *answer)
+{
+    if (!t || !answer)
+        return 0;
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->e[i].answer, answer) == 0)
+            return t->e[i].weight;
+    return 0;
+}
+
+void tally_add_weighted(tally *t, const char *answer, double w)
+{
+    if (!(w >= 0) || w > 1e300)
+        w = 0;
+    if (w != 1.0)
+        t->weighted = 1;
     int arrival = t->total++;
     if (!answer || !*answer) {
         t->no_answer++;
@@ -40,16 +74,11 @@ void tally_add(tally *t, const char *answer)
             t->cap = t->cap ? 2 * t->cap : 8;
             t->e = mem_realloc(t->e, (size_t)t->cap * sizeof *t->e);
         }
-        t->e[t->n++] = (tally_entry){ mem_strdup(answer), 0, arrival };
+        t->e[t->n++] = (tally_entry){ mem_strdup(answer), 0, arrival, 0 };
     }
     t->e[i].count++;
-    /* Counts only grow, so the entry can only move towards the front. */
-    while (i > 0 && ahead(&t->e[i], &t->e[i - 1])) {
-        tally_entry tmp = t->e[i - 1];
-        t->e[i - 1] = t->e[i];
-        t->e[i] = tmp;
-        i--;
-    }
+    t->e[i].weight += w;
+    resort(t);
 }
 
 void tally_copy(tally *dst, const tally *src)
@@ -59,6 +88,7 @@ void tally_copy(tally *dst, const tally *src)
         return;
     dst->no_answer = src->no_answer;
     dst->total = src->total;
+    dst->weighted = src->weighted;
     if (src->n <= 0)
         return;
     dst->e = mem_realloc(NULL, (size_t)src->n * sizeof *dst->e);
@@ -76,8 +106,12 @@ const char *tally_leader(const tally *t, int *tied)
     if (!t || t->n == 0)
         return NULL;
     if (tied)
-        for (int i = 1; i < t->n && t->e[i].count == t->e[0].count; i++)
+        for (int i = 1; i < t->n; i++) {
+            if (t->weighted ? t->e[i].weight != t->e[0].weight
+                            : t->e[i].count != t->e[0].count)
+                break;
             (*tied)++;
+        }
     return t->e[0].answer;
 }
 
@@ -97,7 +131,7 @@ int tally_count(const tally *t, const char *answer)
  * tally, is never decided, even with nothing remaining. */
 int tally_decided(const tally *t, int remaining)
 {
-    if (!t || t->n == 0)
+    if (!t || t->n == 0 || t->weighted)
         return 0;
     if (remaining < 0)
         remaining = 0;

@@ -2,7 +2,8 @@
  *
  * Answers are compared as normalized strings (see answer.h), so "45",
  * "45.0" and "$45" are one candidate. Entries are kept sorted by count,
- * descending, ties broken by first arrival, so e[0] is always the leader. */
+ * descending (or by weight, for weighted votes), ties broken by first
+ * arrival, so e[0] is always the leader. */
 #ifndef PONDER_TALLY_H
 #define PONDER_TALLY_H
 
@@ -10,6 +11,7 @@ typedef struct {
     char *answer;   /* owned, normalized */
     int count;
     int first;      /* arrival order of its first vote, for stable ties */
+    double weight;  /* sum of the votes' weights (1 each for a plain vote) */
 } tally_entry;
 
 typedef struct {
@@ -17,12 +19,19 @@ typedef struct {
     int n, cap;
     int no_answer;  /* samples that finished without an extractable answer */
     int total;      /* all samples counted, with or without an answer */
+    int weighted;   /* some vote had a weight other than 1: rank by weight
+                     * (weighted best-of-N, MCTS visits) instead of count */
 } tally;
 
 void tally_init(tally *t);
 void tally_done(tally *t);
 /* Counts one finished sample; answer NULL or "" means no answer. */
 void tally_add(tally *t, const char *answer);
+/* Counts one sample whose vote weighs w (>= 0), e.g. a verifier's score.
+ * Once any vote is weighted, entries rank by weight. */
+void tally_add_weighted(tally *t, const char *answer, double w);
+/* The entry's weight, or 0. */
+double tally_weight(const tally *t, const char *answer);
 /* Deep copy into dst (dst need not be initialized). */
 void tally_copy(tally *dst, const tally *src);
 /* Leader's answer, or NULL with no votes. *tied (may be NULL) is set to the

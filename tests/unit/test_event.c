@@ -27,7 +27,9 @@ static void assert_tally_eq(const tally *a, const tally *b)
     for (int i = 0; i < a->n; i++) {
         assert_string_equal(a->e[i].answer, b->e[i].answer);
         assert_int_equal(a->e[i].count, b->e[i].count);
+        assert_true(a->e[i].weight == b->e[i].weight);
     }
+    assert_int_equal(a->weighted, b->weighted);
 }
 
 static void assert_event_eq(const event *a, const event *b)
@@ -121,7 +123,18 @@ static void test_names(void **state)
 static void test_dup_is_deep(void **state)
 {
     (void)state;
-    event ev = event_make(EV_VOTE);
+    event /* Weighted votes (bon, mcts) keep their weights beside the counts. */
+    ev = event_make(EV_VOTE);
+    ev.node = 2;
+    ev.has_votes = 1;
+    tally_init(&ev.votes);
+    tally_add_weighted(&ev.votes, "45", 0.75);
+    tally_add_weighted(&ev.votes, "44", 1.5);
+    tally_add_weighted(&ev.votes, "45", 0.5);
+    roundtrip(&ev);
+    event_clear(&ev);
+
+    ev = event_make(EV_VOTE);
     ev.node = 2;
     ev.answer = strdup("45");
     sample_tally(&ev.votes);

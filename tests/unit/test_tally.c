@@ -190,6 +190,49 @@ static void test_many_answers(void **state)
     tally_done(&t);
 }
 
+/* Weighted best-of-N: the answer with the most score wins, not the most
+ * votes, and a weighted tally is never "decided" early. */
+static void test_weighted(void **state)
+{
+    (void)state;
+    tally t;
+    tally_init(&t);
+    tally_add_weighted(&t, "44", 0.25);
+    tally_add_weighted(&t, "44", 0.25);
+    tally_add_weighted(&t, "45", 0.9);
+    tally_add_weighted(&t, NULL, 0.5);
+    assert_true(t.weighted);
+    assert_string_equal(tally_leader(&t, NULL), "45");
+    assert_int_equal(tally_count(&t, "44"), 2);
+    assert_true(tally_weight(&t, "44") == 0.5);
+    assert_true(tally_weight(&t, "45") == 0.9);
+    assert_int_equal(t.total, 4);
+    assert_int_equal(t.no_answer, 1);
+    assert_false(tally_decided(&t, 0));
+    tally_add_weighted(&t, "44", 0.4);      /* 0.9 each: a tie, first arrival leads */
+    int tied = 0;
+    assert_string_equal(tally_leader(&t, &tied), "44");
+    assert_int_equal(tied, 1);
+    tally_add_weighted(&t, "7", -3);        /* a bad weight counts as 0 */
+    assert_true(tally_weight(&t, "7") == 0);
+    tally c;
+    tally_copy(&c, &t);
+    assert_true(c.weighted);
+    assert_string_equal(c.e[0].answer, "44");
+    tally_done(&c);
+    tally_done(&t);
+
+    /* Plain votes stay unweighted and rank by count. */
+    tally_init(&t);
+    tally_add(&t, "3");
+    tally_add(&t, "4");
+    tally_add(&t, "4");
+    assert_false(t.weighted);
+    assert_true(tally_weight(&t, "4") == 2);
+    assert_string_equal(tally_leader(&t, NULL), "4");
+    tally_done(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_copy),
         cmocka_unit_test(test_decided),
         cmocka_unit_test(test_many_answers),
+        cmocka_unit_test(test_weighted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
