@@ -1,5 +1,7 @@
-/* cli: getopt_long over exactly the flags of DESIGN.md §9, plus the
- * issue's --early-stop. Everything else lives in config.ini. */
+/* cli: getopt_long over the flags of DESIGN.md §9, plus the knobs of the
+ * strategies in its §5 table (--early-stop, --task, --verifier, --agg, -k,
+ * --depth, --value-samples, --search, --iterations, --uct-c, --budget,
+ * --select) and --export. Everything else lives in config.ini. */
 #include "app/cli.h"
 
 #include <errno.h>
@@ -7,7 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_BASE_URL = 256, OPT_SEED, OPT_JSON, OPT_EARLY_STOP, OPT_VERSION };
+#include "tutor/stepcheck.h"
+
+enum {
+    OPT_BASE_URL = 256, OPT_SEED, OPT_JSON, OPT_EARLY_STOP, OPT_VERSION,
+    OPT_TASK, OPT_VERIFIER, OPT_AGG, OPT_DEPTH, OPT_VALUES, OPT_SEARCH, OPT_ITER,
+    OPT_UCT, OPT_BUDGET, OPT_SELECT, OPT_EXPORT
+};
 
 static const struct option long_opts[] = {
     { "model",       required_argument, NULL, 'm' },
@@ -18,6 +26,18 @@ static const struct option long_opts[] = {
     { "seed",        required_argument, NULL, OPT_SEED },
     { "json",        no_argument,       NULL, OPT_JSON },
     { "early-stop",  no_argument,       NULL, OPT_EARLY_STOP },
+    { "task",        required_argument, NULL, OPT_TASK },
+    { "verifier",    required_argument, NULL, OPT_VERIFIER },
+    { "agg",         required_argument, NULL, OPT_AGG },
+    { "proposals",   required_argument, NULL, 'k' },
+    { "depth",       required_argument, NULL, OPT_DEPTH },
+    { "value-samples", required_argument, NULL, OPT_VALUES },
+    { "search",      required_argument, NULL, OPT_SEARCH },
+    { "iterations",  required_argument, NULL, OPT_ITER },
+    { "uct-c",       required_argument, NULL, OPT_UCT },
+    { "budget",      required_argument, NULL, OPT_BUDGET },
+    { "select",      required_argument, NULL, OPT_SELECT },
+    { "export",      required_argument, NULL, OPT_EXPORT },
     { "help",        no_argument,       NULL, 'h' },
     { "version",     no_argument,       NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -31,11 +51,24 @@ void cli_usage(FILE *f)
           "\n"
           "  -m, --model SPEC      builtin | ollama:NAME | openai:NAME | llamacpp[:NAME]\n"
           "      --base-url URL    override the backend's endpoint\n"
-          "  -s, --strategy NAME   direct | cot | fewshot | sc\n"
-          "  -n, --samples N       samples for sc (default 10)\n"
-          "  -t, --temperature T   sampling temperature (sc default 0.8, others 0)\n"
+          "  -s, --strategy NAME   direct | cot | fewshot | sc | bon | beam | tot | mcts\n"
+          "  -n, --samples N       samples (sc 10, bon 8), beams (beam 4), breadth (tot 5),\n"
+          "                        proposals per expansion (mcts 3)\n"
+          "  -t, --temperature T   sampling temperature (sampling strategies 0.8, others 0)\n"
           "      --seed N          sampling seed\n"
+          "      --task math|24    a word problem (default) or a Game of 24 puzzle \"4 9 10 13\"\n"
           "      --early-stop      sc: stop once the leading answer cannot be overtaken\n"
+          "      --verifier V      bon, beam, mcts: check (step checker) | judge | logprob\n"
+          "      --agg A           step scores over a chain: last | min (default) | prod | mean\n"
+          "      --select S        bon: weighted (sum scores per answer, default) | best\n"
+          "  -k, --proposals K     next steps proposed per expanded node (beam 4, tot 8, mcts 3)\n"
+          "      --depth D         maximum steps (24: 3, word problems: 8)\n"
+          "      --value-samples V tot: value samples per state (default 3)\n"
+          "      --search bfs|dfs  tot: breadth-first (default) or depth-first with backtracking\n"
+          "      --iterations I    mcts: iterations (default 16)\n"
+          "      --uct-c C         mcts: exploration constant (default 1.4)\n"
+          "      --budget TOKENS   mcts: stop after this many tokens out\n"
+          "      --export FILE     write the run's trace: FILE.dot (Graphviz) or JSON Lines\n"
           "      --json            JSON Lines events on stdout, the last one {\"event\":\"done\",...}\n"
           "\n"
           "Keys for OpenAI-compatible servers come from OPENAI_API_KEY (never the command line).\n"
@@ -57,7 +90,7 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
     opterr = 0;
     int c;
     char *end;
-    while ((c = getopt_long(argc, argv, ":m:s:n:t:h", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:s:n:t:k:h", long_opts, NULL)) != -1) {
         switch (c) {
         case 'm':
             if (model_spec_valid(optarg, err, errlen) != 0)
@@ -71,7 +104,8 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
             break;
         case 's':
             if (!strategy_find(optarg))
-                return bad(err, errlen, "unknown strategy (try direct, cot, fewshot or sc)", optarg);
+                return bad(err, errlen, "unknown strategy (try direct, cot, fewshot, sc, bon, "
+                                        "beam, tot or mcts)", optarg);
             snprintf(cfg->strategy, sizeof cfg->strategy, "%s", optarg);
             break;
         case 'n': {
@@ -103,6 +137,87 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
             break;
         case OPT_EARLY_STOP:
             cfg->strat.early_stop = 1;
+            break;
+        case OPT_TASK:
+            if (!strcmp(optarg, "math"))
+                cfg->strat.task = TASK_MATH;
+            else if (!strcmp(optarg, "24"))
+                cfg->strat.task = TASK_24;
+            else
+                return bad(err, errlen, "--task wants math or 24", optarg);
+            break;
+        case OPT_VERIFIER:
+            if (!strcmp(optarg, "check"))
+                cfg->strat.verifier = VERIFIER_CHECK;
+            else if (!strcmp(optarg, "judge"))
+                cfg->strat.verifier = VERIFIER_JUDGE;
+            else if (!strcmp(optarg, "logprob"))
+                cfg->strat.verifier = VERIFIER_LOGPROB;
+            else
+                return bad(err, errlen, "--verifier wants check, judge or logprob", optarg);
+            break;
+        case OPT_AGG: {
+            agg_kind a;
+            if (agg_parse(optarg, &a) != 0)
+                return bad(err, errlen, "--agg wants last, min, prod or mean", optarg);
+            cfg->strat.agg = (int)a;
+            break;
+        }
+        case OPT_SELECT:
+            if (!strcmp(optarg, "weighted"))
+                cfg->strat.weighted = 1;
+            else if (!strcmp(optarg, "best"))
+                cfg->strat.weighted = 0;
+            else
+                return bad(err, errlen, "--select wants weighted or best", optarg);
+            break;
+        case OPT_SEARCH:
+            if (!strcmp(optarg, "bfs"))
+                cfg->strat.search = SEARCH_BFS;
+            else if (!strcmp(optarg, "dfs"))
+                cfg->strat.search = SEARCH_DFS;
+            else
+                return bad(err, errlen, "--search wants bfs or dfs", optarg);
+            break;
+        case 'k':
+        case OPT_DEPTH:
+        case OPT_VALUES:
+        case OPT_ITER: {
+            errno = 0;
+            long n = strtol(optarg, &end, 10);
+            int hi = c == OPT_ITER ? 10000 : 64;
+            if (errno || *end || end == optarg || n < 1 || n > hi) {
+                snprintf(err, errlen, "%s wants a number from 1 to %d: '%s'",
+                         c == 'k' ? "-k" : c == OPT_DEPTH ? "--depth"
+                         : c == OPT_VALUES ? "--value-samples" : "--iterations", hi, optarg);
+                return 2;
+            }
+            if (c == 'k') cfg->strat.k = (int)n;
+            else if (c == OPT_DEPTH) cfg->strat.depth = (int)n;
+            else if (c == OPT_VALUES) cfg->strat.value_samples = (int)n;
+            else cfg->strat.iterations = (int)n;
+            break;
+        }
+        case OPT_UCT: {
+            errno = 0;
+            double u = strtod(optarg, &end);
+            if (errno || *end || end == optarg || !(u > 0 && u <= 100))
+                return bad(err, errlen, "--uct-c wants a number above 0", optarg);
+            cfg->strat.uct_c = u;
+            break;
+        }
+        case OPT_BUDGET: {
+            errno = 0;
+            long b = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || b < 1)
+                return bad(err, errlen, "--budget wants a number of tokens", optarg);
+            cfg->strat.token_budget = b;
+            break;
+        }
+        case OPT_EXPORT:
+            if (!*optarg)
+                return bad(err, errlen, "--export wants a file name", optarg);
+            snprintf(cfg->export_path, sizeof cfg->export_path, "%s", optarg);
             break;
         case 'h':
             out->cmd = CMD_HELP;

@@ -32,6 +32,8 @@ void config_defaults(app_config *c)
     c->strat.top_p = 1.0;
     c->strat.seed = -1;
     c->strat.think = THINK_DEFAULT;
+    c->strat.agg = -1;            /* strategy default (min) */
+    c->strat.weighted = -1;       /* strategy default (weighted) */
 }
 
 typedef struct {

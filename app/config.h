@@ -17,6 +17,7 @@ typedef struct {
     int max_retries;
     strategy_opts strat;
     char strategy[32];        /* strat.name points here */
+    char export_path[1024];   /* --export FILE, "" for none */
     int json;                 /* solve --json */
     int ascii;                /* force ASCII borders */
     char config_path[512];    /* the file that was read, "" if none */

@@ -47,7 +47,11 @@ static void print_votes(const tally *t)
 {
     printf("Votes:");
     for (int i = 0; i < t->n; i++)
-        printf("%s %s ×%d", i ? "," : "", t->e[i].answer, t->e[i].count);
+        if (t->weighted)
+            printf("%s %s ×%d (weight %.2f)", i ? "," : "", t->e[i].answer, t->e[i].count,
+                   t->e[i].weight);
+        else
+            printf("%s %s ×%d", i ? "," : "", t->e[i].answer, t->e[i].count);
     if (t->no_answer)
         printf("%s no answer ×%d", t->n ? "," : "", t->no_answer);
     printf("\n");
@@ -67,7 +71,7 @@ static void print_text(const event *ev, hl_state *s)
 static void print_sample(const event *ev, hl_state *s)
 {
     const trace_node *n = trace_cget(&s->ctx->trace, ev->node);
-    if (!n || n->kind != NODE_SAMPLE || ev->status == NS_CHOSEN)
+    if (!n || n->kind != NODE_SAMPLE || n->parent != 0 || ev->status == NS_CHOSEN)
         return;
     s->samples_done++;
     printf("── sample %d of %d: %s ──\n", ev->node, s->ctx->opt.n,
@@ -80,15 +84,84 @@ static void print_sample(const event *ev, hl_state *s)
     fflush(stdout);
 }
 
+/* A search's result: the tree's size and the chosen path, step by step,
+ * with the step checker's marks. */
+static void print_tree(hl_state *s)
+{
+    const trace *t = &s->ctx->trace;
+    int steps = 0, pruned = 0;
+    for (int i = 1; i < t->n; i++) {
+        if (t->nodes[i].kind == NODE_STEP || t->nodes[i].kind == NODE_THOUGHT)
+            steps++;
+        if (t->nodes[i].status == NS_PRUNED)
+            pruned++;
+    }
+    if (!steps)
+        return;
+    printf("Search tree: %d nodes, %d pruned.\n", t->n, pruned);
+    int path[64], n = 0;
+    for (int i = 1; i < t->n; i++)
+        if (t->nodes[i].status == NS_CHOSEN && t->nodes[i].n_children == 0) {
+            for (int x = i; x > 0 && n < 64; x = t->nodes[x].parent)
+                path[n++] = x;
+            break;
+        }
+    if (!n) {
+        for (int i = 1; i < t->n && !n; i++)
+            if (t->nodes[i].status == NS_CHOSEN) {
+                int x = i;
+                while (1) {
+                    int next = -1;
+                    for (int c = 0; c < t->nodes[x].n_children; c++)
+                        if (t->nodes[t->nodes[x].children[c]].status == NS_CHOSEN)
+                            next = t->nodes[x].children[c];
+                    if (next < 0)
+                        break;
+                    x = next;
+                }
+                for (; x > 0 && n < 64; x = t->nodes[x].parent)
+                    path[n++] = x;
+            }
+    }
+    if (n)
+        printf("Chosen path:\n");
+    for (int i = n - 1, k = 1; i >= 0; i--, k++) {
+        const trace_node *x = &t->nodes[path[i]];
+        const char *text = x->answer_text.len ? x->answer_text.s : x->thinking.s;
+        char line[512];
+        snprintf(line, sizeof line, "%s", text ? text : "");
+        for (char *p = line; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+        char *b = line;
+        while (*b == ' ')
+            b++;
+        printf("  %d. %s", k, b);
+        if (x->scores.has & SCORE_VALUE)
+            printf("   [value %.3g]", x->scores.value);
+        if (x->scores.has & SCORE_PRM)
+            printf("   [prm %.2f]", x->scores.prm);
+        if (x->scores.has & SCORE_VISITS)
+            printf("   [N %d, Q %.2f]", x->scores.visits,
+                   x->scores.visits ? x->scores.w / x->scores.visits : 0.0);
+        if (x->mark)
+            printf("   ✗ %s", x->mark);
+        printf("\n");
+    }
+}
+
 static void print_done(const event *ev, hl_state *s)
 {
     if (s->streaming)
         printf("\n\n");
+    print_tree(s);
     if (ev->answer && ev->answer[0]) {
         printf("Answer: %s", ev->answer);
-        if (ev->has_votes && ev->votes.n)
+        if (ev->has_votes && ev->votes.n && !ev->votes.weighted)
             printf("  (%d of %d votes, %.0f%%)", ev->votes.e[0].count, ev->votes.total,
                    100.0 * ev->confidence);
+        else if (ev->has_votes && ev->votes.n && ev->confidence >= 0)
+            printf("  (%.0f%% of the weighted vote)", 100.0 * ev->confidence);
         printf("\n");
     }
     if (ev->has_votes)

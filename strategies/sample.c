@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "strategies/chain24.h"
+#include "strategies/search.h"
 #include "tutor/answer.h"
 
 long strategy_now_ms(void)
@@ -102,7 +104,7 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
     /* Only a sample that finished may vote: a cut-off chain's last number
      * is not its answer. */
     if (tn && st == NS_DONE)
-        answer_extract(answer_source(tn), ans, sizeof ans);
+        search_chain_answer(ctx, answer_source(tn), ans, sizeof ans);
 
     event ev = event_make(EV_STATUS);
     ev.node = node;
@@ -159,8 +161,21 @@ int sample_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
         return -1;
 
     prompt p;
-    prompt_build(&p, spec->style, ctx->problem,
-                 (model_caps(ctx->model) & CAP_RAW_FORMAT) != 0);
+    int raw = (model_caps(ctx->model) & CAP_RAW_FORMAT) != 0;
+    if (ctx->opt.task == TASK_24 && raw) {
+        if (spec->style == PROMPT_DIRECT) {
+            event ev = event_make(EV_ERROR);
+            ev.text = "the built-in model was trained to propose Game of 24 steps, not to "
+                      "answer in one go; try -s cot, sc, tot or mcts";
+            strategy_emit(ctx, &ev);
+            return -1;
+        }
+        return chain24_run(ctx, spec, out);
+    }
+    if (ctx->opt.task == TASK_24)
+        prompt_build24(&p, spec->style, ctx->problem);
+    else
+        prompt_build(&p, spec->style, ctx->problem, raw);
 
     out->first_node = ctx->trace.n;
     for (int i = 0; i < spec->n; i++) {

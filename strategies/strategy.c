@@ -7,12 +7,21 @@
 #include "strategies/sample.h"
 #include "strategies/single.h"
 #include "strategies/sc.h"
+#include "strategies/bon.h"
+#include "strategies/beam.h"
+#include "strategies/tot.h"
+#include "strategies/mcts.h"
+#include "tutor/stepcheck.h"
 
 static const strategy_info strategies[] = {
     { "direct",  "answer immediately, no reasoning", 1, 0.0, strategy_direct },
     { "cot",     "chain of thought: \"Let's think step by step\"", 1, 0.0, strategy_cot },
     { "fewshot", "chain of thought after worked examples", 1, 0.0, strategy_fewshot },
     { "sc",      "self-consistency: N sampled chains, majority vote", 10, 0.8, strategy_sc },
+    { "bon",     "best-of-N: N chains scored by a verifier, weighted vote", 8, 0.8, strategy_bon },
+    { "beam",    "step-level beam search: B beams, k steps each, kept by a PRM", 4, 0.8, strategy_beam },
+    { "tot",     "Tree of Thoughts: propose, value, BFS (breadth b) or DFS", 5, 0.8, strategy_tot },
+    { "mcts",    "Monte Carlo Tree Search: UCT, expand k steps, roll out, back up", 3, 0.8, strategy_mcts },
 };
 #define N_STRATEGIES (int)(sizeof strategies / sizeof strategies[0])
 
@@ -41,6 +50,12 @@ run_status strategy_run(strategy_ctx *ctx)
         ctx->opt.n = si ? si->default_n : 1;
     if (ctx->opt.temperature < 0)
         ctx->opt.temperature = si ? si->default_t : 0.0;
+    if (ctx->opt.agg < 0)
+        ctx->opt.agg = AGG_MIN;     /* one wrong step sinks a chain */
+    if (ctx->opt.weighted < 0)
+        ctx->opt.weighted = 1;
+    ctx->calls = 0;
+    ctx->last_notice[0] = '\0';
 
     event ev = event_make(EV_RUN_START);
     ev.text = (char *)ctx->problem;

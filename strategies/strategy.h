@@ -8,8 +8,16 @@
 #include "models/model.h"
 #include "tutor/trace.h"
 
+/* What the problem is: a word problem, or a Game of 24 puzzle ("4 9 10 13").
+ * The task decides the prompts and the checker; any strategy runs on it. */
+typedef enum { TASK_MATH, TASK_24 } task_kind;
+/* How a search scores a step or a chain (tutor/stepcheck.h, judge prompts,
+ * or the model's own token logprobs). */
+typedef enum { VERIFIER_CHECK, VERIFIER_JUDGE, VERIFIER_LOGPROB } verifier_kind;
+typedef enum { SEARCH_BFS, SEARCH_DFS } search_kind;
+
 typedef struct {
-    const char *name;       /* direct | cot | fewshot | sc */
+    const char *name;       /* direct | cot | fewshot | sc | bon | beam | tot | mcts */
     int n;                  /* samples; <= 0: the strategy's default */
     double temperature;     /* < 0: the strategy's default */
     double top_p;
@@ -18,6 +26,18 @@ typedef struct {
     int early_stop;         /* sc: stop once the leader cannot be overtaken */
     think_mode think;
     int think_budget;
+    /* Search knobs (DESIGN.md §5); 0 or negative: the strategy's default. */
+    task_kind task;
+    int k;                  /* proposals per expanded node (beam, tot, mcts) */
+    int depth;              /* maximum steps */
+    int value_samples;      /* tot: v */
+    search_kind search;     /* tot */
+    int iterations;         /* mcts */
+    double uct_c;           /* mcts exploration constant */
+    long token_budget;      /* mcts: stop after this many tokens out */
+    verifier_kind verifier; /* bon, beam, mcts */
+    int agg;                /* agg_kind from tutor/stepcheck.h */
+    int weighted;           /* bon: sum the scores per answer (1) or take the best chain (0) */
 } strategy_opts;
 
 typedef void (*emit_fn)(void *ud, const event *ev);
@@ -35,6 +55,8 @@ typedef struct {
     double confidence;      /* -1 when the strategy has no notion of it */
     int saved;              /* samples --early-stop made unnecessary */
     long t0_ms;
+    int calls;              /* model requests so far: varies the seed per call */
+    char last_notice[256];  /* the last notice, so a batch says it once */
 } strategy_ctx;
 
 typedef struct {

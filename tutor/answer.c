@@ -475,16 +475,30 @@ static int last_marked(const char *text, const char *end, matcher m, char *out, 
     return 0;
 }
 
+/* The marked forms, in DESIGN.md §6's order. */
+static int marked(const char *text, const char *end, char *out, size_t cap)
+{
+    static const matcher stages[] = { match_answer_is, match_hashes, match_boxed, match_final };
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
+        if (last_marked(text, end, stages[i], out, cap))
+            return 1;
+    return 0;
+}
+
+int answer_explicit(const char *text, char *out, size_t cap)
+{
+    set_empty(out, cap);
+    return text ? marked(text, text + strlen(text), out, cap) : 0;
+}
+
 int answer_extract(const char *text, char *out, size_t cap)
 {
     set_empty(out, cap);
     if (!text)
         return 0;
     const char *end = text + strlen(text);
-    static const matcher stages[] = { match_answer_is, match_hashes, match_boxed, match_final };
-    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
-        if (last_marked(text, end, stages[i], out, cap))
-            return 1;
+    if (marked(text, end, out, cap))
+        return 1;
     /* the last number in the text */
     numtok t, last;
     int found = 0;

@@ -17,6 +17,10 @@
 /* Writes the normalized answer to out (NUL-terminated, truncated to cap).
  * Returns 1 if an answer was found, 0 if not (out is then ""). */
 int answer_extract(const char *text, char *out, size_t cap);
+/* Like answer_extract, but only a marked answer ("The answer is X", "#### X",
+ * \boxed{X}, "Final answer: X") counts, never the last number: a search
+ * uses it to tell a step that ends the solution from one that computes. */
+int answer_explicit(const char *text, char *out, size_t cap);
 /* Normalizes one raw answer such as "$1,234.00" or "\frac{3}{4}".
  * Returns 1 on success, 0 if raw holds no number (out is then raw, trimmed). */
 int answer_normalize(const char *raw, char *out, size_t cap);

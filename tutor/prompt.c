@@ -3,6 +3,7 @@
 #include "tutor/mem.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,4 +183,132 @@ const char *prompt_exemplar_question(int i)
 const char *prompt_exemplar_solution(int i)
 {
     return i >= 0 && i < N_EXEMPLARS ? exemplars[i].solution : NULL;
+}
+
+/* ---- search prompts: one step, a value, a judge, a rollout ----
+ *
+ * Step-level search needs "continue this partial solution by one step".
+ * The built-in model continues its trained raw format; chat models get the
+ * steps so far in a message and are asked for exactly one more line (the
+ * caller stops at the newline). Game of 24 prompts follow the ToT paper's
+ * propose and value prompts, cut down to one step per sample. */
+
+/* One step of a Game of 24 solution, shown to chat models as the format. */
+#define G24_STEP_EXAMPLE "14 + 2 = 16 (left: 8 8 16)"
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    char *s = mem_alloc((size_t)(n > 0 ? n : 0) + 1);
+    va_start(ap, f);
+    vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, f, ap);
+    va_end(ap);
+    return s;
+}
+
+void prompt_step(prompt *p, int game24, const char *problem, const char *steps, int raw_format)
+{
+    memset(p, 0, sizeof *p);
+    char *q = one_line(problem ? problem : "");
+    const char *so_far = steps && *steps ? steps : "";
+    if (game24) {
+        /* For 24 the state is the numbers left, not the history. */
+        if (raw_format)
+            p->raw = fmt("Numbers: %s Step:", q);
+        else
+            push(p, ROLE_USER, fmt(
+                "We are playing the Game of 24: combine numbers with + - * / to reach 24, "
+                "using each number exactly once.\nNumbers left: %s\n"
+                "Choose two of these numbers and one operation to make a new number. "
+                "Reply with one step only, in the form: " G24_STEP_EXAMPLE, q));
+    } else if (raw_format) {
+        p->raw = *so_far ? fmt("Question: %s Answer: Let's think step by step. %s", q, so_far)
+                         : fmt("Question: %s Answer: Let's think step by step.", q);
+    } else {
+        push(p, ROLE_SYSTEM, mem_strdup(SYSTEM));
+        push(p, ROLE_USER, fmt(
+            "Problem: %s\n\nSteps so far: %s\n\n"
+            "Write only the next step: one short sentence with one calculation, "
+            "such as \"45 - 12 = 33.\" If the steps so far already give the result, "
+            "write the final line instead: " FINAL_LINE, q, *so_far ? so_far : "(none yet)"));
+    }
+    free(q);
+}
+
+void prompt_rollout(prompt *p, int game24, const char *problem, const char *steps, int raw_format)
+{
+    if (game24 || raw_format) {
+        /* The built-in model simply keeps going; 24 rolls out step by step. */
+        prompt_step(p, game24, problem, steps, raw_format);
+        return;
+    }
+    memset(p, 0, sizeof *p);
+    char *q = one_line(problem ? problem : "");
+    push(p, ROLE_SYSTEM, mem_strdup(SYSTEM));
+    push(p, ROLE_USER, fmt(
+        "Problem: %s\n\nSteps so far: %s\n\n"
+        "Continue the solution from there to the end, one calculation per step, "
+        "and end with a final line: " FINAL_LINE, q, steps && *steps ? steps : "(none yet)"));
+    free(q);
+}
+
+void prompt_value(prompt *p, int game24, const char *problem, const char *state, int raw_format)
+{
+    memset(p, 0, sizeof *p);
+    char *q = one_line(problem ? problem : "");
+    if (game24 && raw_format) {
+        p->raw = fmt("Numbers: %s Value:", state ? state : q);
+    } else if (game24) {
+        push(p, ROLE_USER, fmt(
+            "Evaluate if the numbers can reach 24 with + - * /, using each exactly once.\n"
+            "Numbers: %s\nReply with one word: sure, likely or impossible.", state ? state : q));
+    } else {
+        push(p, ROLE_USER, fmt(
+            "Problem: %s\n\nPartial solution: %s\n\n"
+            "Is every step of this partial solution correct, and is it on the way to the "
+            "answer? Reply with one word: sure, likely or impossible.",
+            q, state && *state ? state : "(no steps yet)"));
+    }
+    free(q);
+}
+
+void prompt_judge(prompt *p, const char *problem, const char *steps, const char *step)
+{
+    memset(p, 0, sizeof *p);
+    char *q = one_line(problem ? problem : "");
+    if (step)   /* a process reward: the newest step, given the ones before */
+        push(p, ROLE_USER, fmt(
+            "Problem: %s\n\nSteps so far: %s\n\nNext step: %s\n\n"
+            "Is the next step correct? Reply with a single number from 0 (certainly wrong) "
+            "to 10 (certainly right).", q, steps && *steps ? steps : "(none)", step));
+    else        /* an outcome reward: the whole solution */
+        push(p, ROLE_USER, fmt(
+            "Problem: %s\n\nProposed solution: %s\n\n"
+            "How likely is this solution to be correct? Reply with a single number from 0 "
+            "(certainly wrong) to 10 (certainly right).", q, steps ? steps : ""));
+    free(q);
+}
+
+void prompt_build24(prompt *p, prompt_style style, const char *numbers)
+{
+    memset(p, 0, sizeof *p);
+    char *q = one_line(numbers ? numbers : "");
+    /* The ToT paper's IO and CoT prompts, with one worked example each. */
+    if (style == PROMPT_DIRECT)
+        push(p, ROLE_USER, fmt(
+            "Use numbers and basic arithmetic operations (+ - * /) to obtain 24, "
+            "using each number exactly once.\nInput: 4 4 6 8\nAnswer: (4 + 8) * (6 - 4) = 24\n"
+            "Input: %s\nAnswer:", q));
+    else
+        push(p, ROLE_USER, fmt(
+            "Use numbers and basic arithmetic operations (+ - * /) to obtain 24. "
+            "Each step, you are only allowed to choose two of the remaining numbers "
+            "to obtain a new number.\nInput: 4 4 6 8\nSteps:\n4 + 8 = 12 (left: 4 6 12)\n"
+            "6 - 4 = 2 (left: 2 12)\n2 * 12 = 24 (left: 24)\nAnswer: (6 - 4) * (4 + 8) = 24\n"
+            "Input: %s\nSteps:", q));
+    free(q);
 }

@@ -1,0 +1,433 @@
+/* search: the task-specific half of every search strategy. */
+#include "strategies/search.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tutor/answer.h"
+#include "tutor/mem.h"
+
+/* Case-insensitive strstr (strcasestr is a GNU extension). */
+static const char *find_ci(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    for (; *s; s++)
+        if (strncasecmp(s, w, n) == 0)
+            return s;
+    return NULL;
+}
+
+int search_raw(const strategy_ctx *ctx)
+{
+    return (model_caps(ctx->model) & CAP_RAW_FORMAT) != 0;
+}
+
+/* Drops a chat model's "Step 3:" or "Next step:" before the step itself. */
+static const char *skip_step_label(const char *s)
+{
+    const char *p = s;
+    if (strncasecmp(p, "next step", 9) == 0)
+        p += 9;
+    else if (strncasecmp(p, "step", 4) == 0) {
+        p += 4;
+        while (*p == ' ')
+            p++;
+        while (isdigit((unsigned char)*p))
+            p++;
+    } else {
+        return s;
+    }
+    if (*p != ':')
+        return s;
+    p++;
+    while (*p == ' ')
+        p++;
+    return p;
+}
+
+void search_step_text(const trace *t, int node, char *out, size_t cap)
+{
+    if (!cap)
+        return;
+    out[0] = '\0';
+    const trace_node *n = trace_cget(t, node);
+    if (!n)
+        return;
+    const char *s = n->answer_text.len ? n->answer_text.s : n->thinking.s;
+    if (!s)
+        return;
+    while (isspace((unsigned char)*s))
+        s++;
+    s = skip_step_label(s);
+    /* One line: a chat model may go on past the step it was asked for. */
+    size_t len = strcspn(s, "\n");
+    while (len && isspace((unsigned char)s[len - 1]))
+        len--;
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    /* Math steps were cut at their ". " stop: give the period back. */
+    if (n->kind == NODE_STEP && len && len + 1 < cap && !strchr(".!?", out[len - 1])) {
+        out[len] = '.';
+        out[len + 1] = '\0';
+    }
+}
+
+/* Step nodes on the path to node, root's child first; returns the count. */
+static int path_nodes(const trace *t, int node, int *ids, int cap)
+{
+    int n = 0;
+    for (const trace_node *x = trace_cget(t, node); x && x->id > 0; x = trace_cget(t, x->parent))
+        if (x->kind == NODE_STEP || x->kind == NODE_THOUGHT)
+            n++;
+    int k = n < cap ? n : cap;
+    int i = n;
+    for (const trace_node *x = trace_cget(t, node); x && x->id > 0; x = trace_cget(t, x->parent))
+        if (x->kind == NODE_STEP || x->kind == NODE_THOUGHT) {
+            i--;
+            if (i < k)
+                ids[i] = x->id;
+        }
+    return k;
+}
+
+enum { MAX_PATH = 64, STEP_CAP = 512 };
+
+char *search_path_text(const trace *t, int node)
+{
+    int ids[MAX_PATH];
+    int n = path_nodes(t, node, ids, MAX_PATH);
+    char *s = mem_alloc((size_t)n * STEP_CAP + 1);
+    s[0] = '\0';
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        char step[STEP_CAP];
+        search_step_text(t, ids[i], step, sizeof step);
+        if (!*step)
+            continue;
+        const trace_node *x = trace_cget(t, ids[i]);
+        if (len)
+            s[len++] = x && x->kind == NODE_THOUGHT ? '\n' : ' ';
+        size_t l = strlen(step);
+        memcpy(s + len, step, l + 1);
+        len += l;
+    }
+    return s;
+}
+
+int search_state24(const strategy_ctx *ctx, int node, g24_state *st)
+{
+    if (g24_parse(ctx->problem, st) < 0)
+        return -1;
+    int ids[MAX_PATH];
+    int n = path_nodes(&ctx->trace, node, ids, MAX_PATH);
+    for (int i = 0; i < n; i++) {
+        char step[STEP_CAP], why[128];
+        g24_state next;
+        search_step_text(&ctx->trace, ids[i], step, sizeof step);
+        if (g24_apply(st, step, &next, why, sizeof why) < 0)
+            return -1;
+        *st = next;
+    }
+    return 0;
+}
+
+void search_step_prompt(const strategy_ctx *ctx, int node, prompt *p)
+{
+    if (ctx->opt.task == TASK_24) {
+        g24_state st;
+        char nums[128];
+        if (search_state24(ctx, node, &st) < 0)
+            snprintf(nums, sizeof nums, "%s", ctx->problem);
+        else
+            g24_format(&st, nums, sizeof nums);
+        prompt_step(p, 1, nums, NULL, search_raw(ctx));
+        return;
+    }
+    char *steps = search_path_text(&ctx->trace, node);
+    prompt_step(p, 0, ctx->problem, steps, search_raw(ctx));
+    free(steps);
+}
+
+static const char *const STOP_SENTENCE[] = { ". ", "\n" };
+static const char *const STOP_LINE[] = { "\n" };
+
+gen_opts search_step_opts(const strategy_ctx *ctx, double temperature)
+{
+    gen_opts o = { .temperature = temperature };
+    if (ctx->opt.task == TASK_MATH && search_raw(ctx)) {
+        o.stop = STOP_SENTENCE;
+        o.n_stop = 2;
+        o.max_tokens = 48;
+    } else {
+        o.stop = STOP_LINE;
+        o.n_stop = 1;
+        o.max_tokens = search_raw(ctx) ? 32 : 120;
+    }
+    return o;
+}
+
+void search_status(strategy_ctx *ctx, int node, node_status st, const char *answer)
+{
+    event ev = event_make(EV_STATUS);
+    ev.node = node;
+    ev.status = st;
+    ev.answer = (char *)(answer && *answer ? answer : NULL);
+    strategy_emit(ctx, &ev);
+}
+
+void search_score(strategy_ctx *ctx, int node, const node_scores *s, const char *mark)
+{
+    event ev = event_make(EV_SCORE);
+    ev.node = node;
+    ev.scores = *s;
+    ev.text = (char *)(mark && *mark ? mark : NULL);
+    strategy_emit(ctx, &ev);
+}
+
+void search_notice(strategy_ctx *ctx, const char *msg)
+{
+    if (strcmp(ctx->last_notice, msg) == 0)
+        return;
+    snprintf(ctx->last_notice, sizeof ctx->last_notice, "%s", msg);
+    event ev = event_make(EV_NOTICE);
+    ev.text = (char *)msg;
+    strategy_emit(ctx, &ev);
+}
+
+/* Writes "EXPR" from an expression such as "((13 - 9) * (10 - 4))": the
+ * outer parentheses go, so equal solutions print alike. */
+static void strip_outer(const char *expr, char *out, size_t cap);
+
+void search_answer24(const char *expr, char *out, size_t cap)
+{
+    char tight[256];
+    size_t o = 0;
+    for (const char *p = expr; *p && o + 1 < sizeof tight; p++)
+        if (*p != ' ' && *p != '\t')
+            tight[o++] = *p;
+    tight[o] = '\0';
+    strip_outer(tight, out, cap);
+}
+
+static void strip_outer(const char *expr, char *out, size_t cap)
+{
+    size_t len = strlen(expr);
+    if (len >= 2 && expr[0] == '(' && expr[len - 1] == ')') {
+        int depth = 0, outer = 1;
+        for (size_t i = 0; i < len && outer; i++) {
+            depth += expr[i] == '(' ? 1 : expr[i] == ')' ? -1 : 0;
+            if (depth == 0 && i + 1 < len)
+                outer = 0;
+        }
+        if (outer) {
+            snprintf(out, cap, "%.*s", (int)(len - 2), expr + 1);
+            return;
+        }
+    }
+    snprintf(out, cap, "%s", expr);
+}
+
+void search_check_step(strategy_ctx *ctx, int node, step_eval *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    const trace_node *n = trace_cget(&ctx->trace, node);
+    char step[STEP_CAP];
+    search_step_text(&ctx->trace, node, step, sizeof step);
+    node_scores s = { .has = SCORE_CHECK };
+    char mark[256] = "";
+
+    if (!n || !*step || n->status == NS_FAILED || n->status == NS_CANCELLED) {
+        s.check = CHECK_WRONG;
+        snprintf(mark, sizeof mark, "%s", n && n->status == NS_CANCELLED ? "cancelled"
+                                         : "no step came back");
+    } else if (ctx->opt.task == TASK_24) {
+        g24_state st, next;
+        char why[160];
+        if (search_state24(ctx, n->parent, &st) < 0) {
+            s.check = CHECK_WRONG;
+            snprintf(mark, sizeof mark, "the puzzle is not 1 to 4 numbers");
+        } else if (g24_apply(&st, step, &next, why, sizeof why) < 0) {
+            s.check = CHECK_WRONG;
+            snprintf(mark, sizeof mark, "%s", why);
+        } else {
+            s.check = CHECK_OK;
+            ev->valid = 1;
+            ev->score = 1.0;
+            if (next.n == 1) {
+                ev->terminal = 1;
+                if (g24_solved(&next)) {
+                    search_answer24(next.expr[0], ev->answer, sizeof ev->answer);
+                } else {
+                    char left[64];
+                    g24_format(&next, left, sizeof left);
+                    snprintf(mark, sizeof mark, "ends at %s, not 24", left);
+                    ev->score = 0.0;
+                }
+            }
+        }
+    } else {
+        char *before = search_path_text(&ctx->trace, n->parent);
+        size_t cl = strlen(ctx->problem) + strlen(before) + 2;
+        char *context = mem_alloc(cl);
+        snprintf(context, cl, "%s %s", ctx->problem, before);
+        step_check sc;
+        stepcheck_step(step, context, &sc);
+        free(context);
+        free(before);
+        s.check = sc.verdict;
+        snprintf(mark, sizeof mark, "%s", sc.mark);
+        ev->valid = sc.verdict != CHECK_WRONG;
+        ev->score = sc.score;
+        ev->terminal = answer_explicit(step, ev->answer, sizeof ev->answer);
+    }
+    ev->check = s.check;
+    search_score(ctx, node, &s, mark);
+}
+
+/* exp(mean token logprob) of a node's own text, or -1 without logprobs. */
+static double logprob_score(const strategy_ctx *ctx, int node)
+{
+    const trace_node *n = trace_cget(&ctx->trace, node);
+    if (!n || !(n->scores.has & SCORE_LOGPROB) || n->tokens <= 0)
+        return -1;
+    return exp(n->scores.logprob / n->tokens);
+}
+
+void search_verify_steps(strategy_ctx *ctx, const int *nodes, const step_eval *evs,
+                         int n, double *scores)
+{
+    verifier_kind v = ctx->opt.verifier;
+    if (v == VERIFIER_JUDGE && search_raw(ctx)) {
+        search_notice(ctx, "the built-in model was not trained to judge steps; "
+                           "scoring them by its own token logprobs instead");
+        v = VERIFIER_LOGPROB;
+    }
+    for (int i = 0; i < n; i++)
+        scores[i] = evs[i].score;
+    if (v == VERIFIER_LOGPROB) {
+        for (int i = 0; i < n; i++) {
+            double lp = logprob_score(ctx, nodes[i]);
+            if (lp < 0) {
+                search_notice(ctx, "this model gives no logprobs; scoring steps with "
+                                   "the step checker instead");
+                continue;
+            }
+            /* A step the checker proved wrong stays wrong, however sure
+             * the model was of it. */
+            scores[i] = evs[i].check == CHECK_WRONG ? 0.0 : lp;
+        }
+    } else if (v == VERIFIER_JUDGE && n > 0) {
+        prompt *ps = mem_alloc((size_t)n * sizeof *ps);
+        gen_item *items = mem_alloc((size_t)n * sizeof *items);
+        for (int i = 0; i < n; i++) {
+            const trace_node *x = trace_cget(&ctx->trace, nodes[i]);
+            char *before = search_path_text(&ctx->trace, x ? x->parent : 0);
+            char step[STEP_CAP];
+            search_step_text(&ctx->trace, nodes[i], step, sizeof step);
+            prompt_judge(&ps[i], ctx->problem, before, step);
+            free(before);
+            items[i] = (gen_item){ .prompt = &ps[i], .n = 1, .parent = GEN_HIDDEN };
+        }
+        gen_out *out = calloc((size_t)n, sizeof *out);
+        gen_opts o = { .temperature = 0, .max_tokens = 8 };
+        if (out && gen_run(ctx, items, n, &o, out) >= 0)
+            for (int i = 0; i < n; i++) {
+                double j = search_judge_score(out[i].text ? out[i].text : "");
+                if (j < 0)
+                    search_notice(ctx, "the judge gave no 0-10 score; keeping the step "
+                                       "checker's score");
+                else
+                    scores[i] = j;
+            }
+        gen_out_free(out, n);
+        free(out);
+        for (int i = 0; i < n; i++)
+            prompt_free(&ps[i]);
+        free(ps);
+        free(items);
+    }
+    for (int i = 0; i < n; i++) {
+        node_scores s = { .has = SCORE_PRM, .prm = scores[i] };
+        search_score(ctx, nodes[i], &s, NULL);
+    }
+}
+
+double search_path_score(const strategy_ctx *ctx, int node)
+{
+    int ids[MAX_PATH];
+    double s[MAX_PATH];
+    int n = path_nodes(&ctx->trace, node, ids, MAX_PATH), k = 0;
+    for (int i = 0; i < n; i++) {
+        const trace_node *x = trace_cget(&ctx->trace, ids[i]);
+        if (x && (x->scores.has & SCORE_PRM))
+            s[k++] = x->scores.prm;
+    }
+    return stepcheck_aggregate(s, k, (agg_kind)ctx->opt.agg);
+}
+
+void search_mark_chosen(strategy_ctx *ctx, int node, const char *answer)
+{
+    for (const trace_node *x = trace_cget(&ctx->trace, node); x && x->id > 0;
+         x = trace_cget(&ctx->trace, x->parent)) {
+        int id = x->id;
+        search_status(ctx, id, NS_CHOSEN, id == node ? answer : NULL);
+        x = trace_cget(&ctx->trace, id);    /* emitting may move the nodes */
+    }
+}
+
+double search_value_word(const char *text)
+{
+    static const struct { const char *word; double value; } words[] = {
+        { "impossible", 0.001 }, { "unlikely", 0.001 }, { "sure", 20.0 }, { "likely", 1.0 },
+    };
+    const char *best = NULL;
+    double v = 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const char *p = find_ci(text, words[i].word);
+        /* "unlikely" also holds "likely": the earlier match wins, and a
+         * tie at one position goes to the longer word listed first. */
+        if (p && (!best || p < best)) {
+            best = p;
+            v = words[i].value;
+        }
+    }
+    return v;
+}
+
+double search_judge_score(const char *text)
+{
+    for (const char *p = text; *p; p++)
+        if (isdigit((unsigned char)*p)) {
+            double d = strtod(p, NULL);
+            if (d > 10)
+                return -1;
+            return d / 10.0;
+        }
+    return -1;
+}
+
+void search_chain_answer(const strategy_ctx *ctx, const char *text, char *out, size_t cap)
+{
+    if (ctx->opt.task != TASK_24) {
+        answer_extract(text, out, cap);
+        return;
+    }
+    /* "Answer: (6 - 4) * (4 + 8) = 24": the expression, in the one form
+     * search_answer24 gives, so equal answers vote together. */
+    out[0] = '\0';
+    const char *a = NULL;
+    for (const char *p = text; (p = find_ci(p, "answer:")) != NULL; p += 7)
+        a = p + 7;
+    if (!a)
+        return;
+    char expr[256];
+    size_t n = strcspn(a, "\n=");
+    snprintf(expr, sizeof expr, "%.*s", (int)n, a);
+    search_answer24(expr, out, cap);
+}
