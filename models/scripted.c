@@ -242,8 +242,10 @@ static int parse_caps(const loader *l, const cJSON *j, unsigned *caps)
                && !(cJSON_IsString(c) && !strcmp(c->valuestring, table[i].name)))
             i++;
         if (i == sizeof table / sizeof *table)
-            return fail(l, "\"caps\": unknown cap; use raw, logprobs, native_n, "
-                        "thinking, raw_format");
+            return fail(l, "\"caps\": unknown cap %s%s%s; use raw, logprobs, native_n, "
+                        "thinking, raw_format", cJSON_IsString(c) ? "\"" : "",
+                        cJSON_IsString(c) ? c->valuestring : "(not a string)",
+                        cJSON_IsString(c) ? "\"" : "");
         *caps |= table[i].cap;
     }
     return 0;
