@@ -34,5 +34,7 @@ struct model {
 int openai_open(model *m, int llamacpp, const char *name, char *err, size_t errlen);
 int ollama_open(model *m, const char *name, char *err, size_t errlen);
 int builtin_open(model *m, char *err, size_t errlen);
+/* name: the path of the JSON file that scripts the replies (scripted.c). */
+int scripted_open(model *m, const char *name, char *err, size_t errlen);
 
 #endif

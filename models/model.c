@@ -9,12 +9,15 @@ static const char FORMS[] =
     "builtin, ollama:NAME, openai:NAME, llamacpp or llamacpp:NAME";
 
 /* Splits spec into backend kind and name. Returns the kind or -1. */
-enum { K_BUILTIN, K_OPENAI, K_LLAMACPP, K_OLLAMA };
+enum { K_BUILTIN, K_OPENAI, K_LLAMACPP, K_OLLAMA, K_SCRIPTED };
 static int parse_spec(const char *spec, const char **name, char *err, size_t errlen)
 {
-    static const struct { const char *kind; int id, needs_name; } table[] = {
-        { "builtin", K_BUILTIN, -1 }, { "openai", K_OPENAI, 1 },
-        { "llamacpp", K_LLAMACPP, 0 }, { "ollama", K_OLLAMA, 1 },
+    /* needs_name: 1 required, 0 optional, -1 none. scripted (a test and
+     * demo tool, see scripted.c) stays out of FORMS. */
+    static const struct { const char *kind; int id, needs_name; const char *example; } table[] = {
+        { "builtin", K_BUILTIN, -1, "" }, { "openai", K_OPENAI, 1, "gpt-4o-mini" },
+        { "llamacpp", K_LLAMACPP, 0, "" }, { "ollama", K_OLLAMA, 1, "llama3.2" },
+        { "scripted", K_SCRIPTED, 1, "replies.json" },
     };
     if (!spec || !*spec) {
         snprintf(err, errlen, "no model given; use one of: %s", FORMS);
@@ -27,9 +30,10 @@ static int parse_spec(const char *spec, const char **name, char *err, size_t err
         if (strlen(table[i].kind) != klen || strncmp(spec, table[i].kind, klen))
             continue;
         if (table[i].needs_name == 1 && !**name) {
-            snprintf(err, errlen, "model \"%s\" needs a name: %s:NAME "
-                     "(for example %s:%s)", spec, table[i].kind, table[i].kind,
-                     table[i].id == K_OLLAMA ? "llama3.2" : "gpt-4o-mini");
+            snprintf(err, errlen, "model \"%s\" needs a name: %s:%s "
+                     "(for example %s:%s)", spec, table[i].kind,
+                     table[i].id == K_SCRIPTED ? "FILE" : "NAME", table[i].kind,
+                     table[i].example);
             return -1;
         }
         if (table[i].needs_name == -1 && colon) {
@@ -87,6 +91,7 @@ model *model_open(const model_config *cfg, char *err, size_t errlen)
     copy(m->builtin_path, sizeof m->builtin_path, cfg->builtin_path);
     int rc = kind == K_BUILTIN ? builtin_open(m, err, errlen)
            : kind == K_OLLAMA ? ollama_open(m, name, err, errlen)
+           : kind == K_SCRIPTED ? scripted_open(m, name, err, errlen)
            : openai_open(m, kind == K_LLAMACPP, name, err, errlen);
     if (rc) {
         free(m);

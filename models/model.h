@@ -69,7 +69,7 @@ typedef struct {
 } model_sink;
 
 typedef struct {
-    const char *spec;           /* builtin | ollama:NAME | openai:NAME | llamacpp[:NAME] */
+    const char *spec;           /* builtin | ollama:NAME | openai:NAME | llamacpp[:NAME] | scripted:FILE */
     const char *base_url;       /* NULL: backend default / environment */
     const char *key_env;        /* name of the env var holding the key; NULL: backend default */
     double connect_timeout_s;   /* 0: default 10 */
