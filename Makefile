@@ -27,7 +27,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_SRC  := $(wildcard tests/e2e/test_*.c)
 UNIT_BIN += $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test test-only asan bench install deps clean check-tests
+.PHONY: all run test test-only asan bench bench-24 install deps clean check-tests
 all: ponder
 
 # Copy then rename, so a ./ponder that is running is never written into.
@@ -81,6 +81,11 @@ asan: deps
 bench: deps
 	@$(MAKE) --no-print-directory ponder $(BUILD)/bench/bench_startup
 	@BUILD=$(BUILD) tests/bench/run.sh
+
+# The ToT paper's Table 2 on the built-in model: puzzles 900-999 of data/24.csv.
+bench-24: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_24
+	@OMP_NUM_THREADS=$${OMP_NUM_THREADS:-$$(nproc)} $(BUILD)/bench/bench_24 data/24.csv 900 100
 
 install: ponder
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/ponder/themes

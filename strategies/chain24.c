@@ -74,7 +74,7 @@ int chain24_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
         int rc = gen_run(ctx, items, m, &o, res);
         for (int j = 0; j < m; j++) {
             int i = who[j], node = out->first_node + i;
-            char step[256], why[160], line[300];
+            char step[256], why[160], line[300], fixmark[256];
             g24_state next;
             first_line(res[j].text ? res[j].text : "", step, sizeof step);
             snprintf(line, sizeof line, "%s\n", step);
@@ -84,7 +84,7 @@ int chain24_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
                 continue;
             }
             say(ctx, node, line);
-            if (g24_apply(&st[i], step, &next, why, sizeof why) < 0) {
+            if (search_apply24(&st[i], step, &next, why, sizeof why, fixmark, sizeof fixmark) < 0) {
                 node_scores s = { .has = SCORE_CHECK, .check = CHECK_WRONG };
                 search_score(ctx, node, &s, why);
                 live[i] = 0;

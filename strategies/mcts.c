@@ -225,7 +225,7 @@ static double rollout(mcts_run *r, int node)
         at(r, id)->rollout = 1;
         int ok = search_state24(ctx, node, &st) == 0;
         while (ok && st.n > 1 && !atomic_load(ctx->cancel)) {
-            char nums[128], why[160];
+            char nums[128], why[160], fixmark[256];
             g24_format(&st, nums, sizeof nums);
             prompt p;
             prompt_step(&p, 1, nums, NULL, search_raw(ctx));
@@ -243,7 +243,7 @@ static double rollout(mcts_run *r, int node)
                 t.text = line;
                 strategy_emit(ctx, &t);
                 line[n] = '\0';
-                ok = g24_apply(&st, line, &next, why, sizeof why) == 0;
+                ok = search_apply24(&st, line, &next, why, sizeof why, fixmark, sizeof fixmark) == 0;
                 if (ok)
                     st = next;
             }

@@ -120,6 +120,32 @@ char *search_path_text(const trace *t, int node)
     return s;
 }
 
+/* A step whose arithmetic is right but whose "(left: ...)" list is not:
+ * the move itself is legal, and the numbers left follow from it, so the
+ * search goes on from the true state and the mark says what was fixed.
+ * Returns 1 with next filled, or 0. */
+static int left_list_only(const g24_state *st, const char *step, g24_state *next,
+                          const char *why, char *mark, size_t cap)
+{
+    const char *left = strstr(step, "(left");
+    if (!left || strncmp(why, "left should be", 14) != 0)
+        return 0;
+    char move[256], why2[160];
+    snprintf(move, sizeof move, "%.*s", (int)(left - step), step);
+    if (g24_apply(st, move, next, why2, sizeof why2) < 0)
+        return 0;
+    snprintf(mark, cap, "%s (the move is right; its list of numbers left was not)", why);
+    return 1;
+}
+
+int search_apply24(const g24_state *st, const char *step, g24_state *next,
+                   char *why, size_t wcap, char *mark, size_t mcap)
+{
+    if (g24_apply(st, step, next, why, wcap) == 0)
+        return 0;
+    return left_list_only(st, step, next, why, mark, mcap) ? 0 : -1;
+}
+
 int search_state24(const strategy_ctx *ctx, int node, g24_state *st)
 {
     if (g24_parse(ctx->problem, st) < 0)
@@ -127,10 +153,10 @@ int search_state24(const strategy_ctx *ctx, int node, g24_state *st)
     int ids[MAX_PATH];
     int n = path_nodes(&ctx->trace, node, ids, MAX_PATH);
     for (int i = 0; i < n; i++) {
-        char step[STEP_CAP], why[128];
+        char step[STEP_CAP], why[160], mark[256];
         g24_state next;
         search_step_text(&ctx->trace, ids[i], step, sizeof step);
-        if (g24_apply(st, step, &next, why, sizeof why) < 0)
+        if (search_apply24(st, step, &next, why, sizeof why, mark, sizeof mark) < 0)
             return -1;
         *st = next;
     }
@@ -252,7 +278,7 @@ void search_check_step(strategy_ctx *ctx, int node, step_eval *ev)
         if (search_state24(ctx, n->parent, &st) < 0) {
             s.check = CHECK_WRONG;
             snprintf(mark, sizeof mark, "the puzzle is not 1 to 4 numbers");
-        } else if (g24_apply(&st, step, &next, why, sizeof why) < 0) {
+        } else if (search_apply24(&st, step, &next, why, sizeof why, mark, sizeof mark) < 0) {
             s.check = CHECK_WRONG;
             snprintf(mark, sizeof mark, "%s", why);
         } else {

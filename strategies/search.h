@@ -7,6 +7,7 @@
 #ifndef PONDER_SEARCH_H
 #define PONDER_SEARCH_H
 #include "strategies/gen.h"
+#include "strategies/sample.h"
 #include "tutor/game24.h"
 #include "tutor/stepcheck.h"
 
@@ -31,6 +32,12 @@ char *search_path_text(const trace *t, int node);
  * Returns 0, or -1 if the puzzle or a step on the path is not valid. */
 int search_state24(const strategy_ctx *ctx, int node, g24_state *st);
 
+/* g24_apply, forgiving a step whose arithmetic is right but whose "(left:
+ * ...)" list is not: the numbers left follow from the move, so the search
+ * goes on from the true state, and mark (may be set even on success) says
+ * what was fixed. Returns 0 or -1 with the reason in why. */
+int search_apply24(const g24_state *st, const char *step, g24_state *next,
+                   char *why, size_t wcap, char *mark, size_t mcap);
 /* Builds the prompt that asks for the next step after node. */
 void search_step_prompt(const strategy_ctx *ctx, int node, prompt *p);
 /* The gen options for one step: stop at the step's end. */

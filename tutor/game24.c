@@ -87,12 +87,22 @@ int g24_solved(const g24_state *s)
     return s && s->n == 1 && rat_eq(s->v[0], rat_of(24));
 }
 
-void g24_format(const g24_state *s, char *out, size_t cap)
+void g24_format(const g24_state *st, char *out, size_t cap)
 {
     size_t len = 0;
     if (!cap)
         return;
     out[0] = '\0';
+    /* Ascending, as the ToT paper's "left:" lists and the built-in model's
+     * training data write a state: the same multiset reads the same. */
+    g24_state sorted = *st;
+    const g24_state *s = &sorted;
+    for (int i = 1; i < sorted.n; i++)
+        for (int j = i; j > 0 && rat_cmp(sorted.v[j], sorted.v[j - 1]) < 0; j--) {
+            rat t = sorted.v[j];
+            sorted.v[j] = sorted.v[j - 1];
+            sorted.v[j - 1] = t;
+        }
     for (int i = 0; i < s->n && len < cap; i++) {
         int w = snprintf(out + len, cap - len, "%s", i ? " " : "");
         if (w > 0)
