@@ -131,6 +131,7 @@ typedef struct {
     double lp_chunk;            /* each answer chunk's logprob */
     double lp;                  /* sum over the answer chunks sent */
     long tokens_in;
+    int max_tokens;             /* the request's; 0: no limit */
     int sent, think_sent;       /* chunks sent: all, thinking */
     int done;
     char *error;                /* owned; non-NULL: ends with FINISH_ERROR */
@@ -253,7 +254,7 @@ static void deliver(run *g, const job *j, channel ch, const char *s, size_t n, d
 }
 
 /* Sends j's next chunk, or ends it. Thinking goes first, then the answer. */
-static void step(run *g, job *j, int bytes, int max_tokens)
+static void step(run *g, job *j, int bytes)
 {
     if (j->error) {
         finish(g, j, FINISH_ERROR);
@@ -276,7 +277,7 @@ static void step(run *g, job *j, int bytes, int max_tokens)
     }
     if (!j->think_len && !j->ans_len)
         finish(g, j, FINISH_STOP);
-    else if (max_tokens > 0 && j->sent >= max_tokens)
+    else if (j->max_tokens > 0 && j->sent >= j->max_tokens)
         finish(g, j, FINISH_LENGTH);
 }
 
@@ -288,14 +289,13 @@ static int scripted_generate(model *m, const model_request *reqs, int n_reqs,
     for (int q = 0; q < n_reqs; q++)
         total += reqs[q].n > 0 ? reqs[q].n : 1;
     job *jobs = calloc((size_t)total, sizeof *jobs);
-    int *max_tok = calloc((size_t)total, sizeof *max_tok);
     run g = { m, sink, 0 };
-    int ok = jobs && max_tok;
+    int ok = jobs != NULL;
     for (int q = 0, i = 0; ok && q < n_reqs; q++) {
         for (int k = 0; ok && k < (reqs[q].n > 0 ? reqs[q].n : 1); k++, i++) {
             jobs[i].req = q;
             jobs[i].sample = k;
-            max_tok[i] = reqs[q].max_tokens;
+            jobs[i].max_tokens = reqs[q].max_tokens;
             ok = plan(s, &jobs[i], &reqs[q]) == 0;
         }
     }
@@ -316,7 +316,7 @@ static int scripted_generate(model *m, const model_request *reqs, int n_reqs,
                 if (cancel && atomic_load(cancel))
                     finish(&g, &jobs[i], FINISH_CANCELLED);
                 else
-                    step(&g, &jobs[i], s->script.chunk, max_tok[i]);
+                    step(&g, &jobs[i], s->script.chunk);
                 left -= jobs[i].done;
             }
         }
@@ -324,7 +324,6 @@ static int scripted_generate(model *m, const model_request *reqs, int n_reqs,
     for (int i = 0; jobs && i < total; i++)
         free(jobs[i].error);
     free(jobs);
-    free(max_tok);
     return g.errors;
 }
 
