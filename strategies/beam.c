@@ -70,11 +70,11 @@ int strategy_beam(strategy_ctx *ctx)
             /* The same step twice under one beam is one candidate. */
             char a[512], b[512];
             int dup = 0;
-            search_step_text(&ctx->trace, node, a, sizeof a);
+            search_step_text(ctx, node, a, sizeof a);
             for (int j = 0; j < n_cand && !dup; j++) {
                 const trace_node *x = trace_cget(&ctx->trace, cand[j]);
                 const trace_node *y = trace_cget(&ctx->trace, node);
-                search_step_text(&ctx->trace, cand[j], b, sizeof b);
+                search_step_text(ctx, cand[j], b, sizeof b);
                 dup = x && y && x->parent == y->parent && strcmp(a, b) == 0;
             }
             if (dup) {

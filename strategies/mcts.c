@@ -120,10 +120,10 @@ static int expand(mcts_run *r, int node)
         search_check_step(ctx, id, &ev);
         int dup = 0;
         char a[512], b[512];
-        search_step_text(&ctx->trace, id, a, sizeof a);
+        search_step_text(ctx, id, a, sizeof a);
         for (int j = 0; j < i && !dup; j++) {
             const trace_node *x = trace_cget(&ctx->trace, out[j].node);
-            search_step_text(&ctx->trace, out[j].node, b, sizeof b);
+            search_step_text(ctx, out[j].node, b, sizeof b);
             dup = x && x->status != NS_PRUNED && strcmp(a, b) == 0;
         }
         if (!ev.valid || dup) {
@@ -204,7 +204,7 @@ static double rollout(mcts_run *r, int node)
 {
     strategy_ctx *ctx = r->ctx;
     mnode *m = at(r, node);
-    char *path = search_path_text(&ctx->trace, node);
+    char *path = search_path_text(ctx, node);
     double reward;
     if (m->terminal) {
         reward = chain_reward(r, path, node, m->answer);

@@ -49,8 +49,9 @@ static const char *skip_step_label(const char *s)
     return p;
 }
 
-void search_step_text(const trace *t, int node, char *out, size_t cap)
+void search_step_text(const strategy_ctx *ctx, int node, char *out, size_t cap)
 {
+    const trace *t = &ctx->trace;
     if (!cap)
         return;
     out[0] = '\0';
@@ -72,7 +73,7 @@ void search_step_text(const trace *t, int node, char *out, size_t cap)
     memcpy(out, s, len);
     out[len] = '\0';
     /* Math steps were cut at their ". " stop: give the period back. */
-    if (n->kind == NODE_STEP && len && len + 1 < cap && !strchr(".!?", out[len - 1])) {
+    if (ctx->opt.task == TASK_MATH && len && len + 1 < cap && !strchr(".!?", out[len - 1])) {
         out[len] = '.';
         out[len + 1] = '\0';
     }
@@ -98,8 +99,9 @@ static int path_nodes(const trace *t, int node, int *ids, int cap)
 
 enum { MAX_PATH = 64, STEP_CAP = 512 };
 
-char *search_path_text(const trace *t, int node)
+char *search_path_text(const strategy_ctx *ctx, int node)
 {
+    const trace *t = &ctx->trace;
     int ids[MAX_PATH];
     int n = path_nodes(t, node, ids, MAX_PATH);
     char *s = mem_alloc((size_t)n * STEP_CAP + 1);
@@ -107,12 +109,11 @@ char *search_path_text(const trace *t, int node)
     size_t len = 0;
     for (int i = 0; i < n; i++) {
         char step[STEP_CAP];
-        search_step_text(t, ids[i], step, sizeof step);
+        search_step_text(ctx, ids[i], step, sizeof step);
         if (!*step)
             continue;
-        const trace_node *x = trace_cget(t, ids[i]);
         if (len)
-            s[len++] = x && x->kind == NODE_THOUGHT ? '\n' : ' ';
+            s[len++] = ctx->opt.task == TASK_24 ? '\n' : ' ';
         size_t l = strlen(step);
         memcpy(s + len, step, l + 1);
         len += l;
@@ -155,7 +156,7 @@ int search_state24(const strategy_ctx *ctx, int node, g24_state *st)
     for (int i = 0; i < n; i++) {
         char step[STEP_CAP], why[160], mark[256];
         g24_state next;
-        search_step_text(&ctx->trace, ids[i], step, sizeof step);
+        search_step_text(ctx, ids[i], step, sizeof step);
         if (search_apply24(st, step, &next, why, sizeof why, mark, sizeof mark) < 0)
             return -1;
         *st = next;
@@ -175,7 +176,7 @@ void search_step_prompt(const strategy_ctx *ctx, int node, prompt *p)
         prompt_step(p, 1, nums, NULL, search_raw(ctx));
         return;
     }
-    char *steps = search_path_text(&ctx->trace, node);
+    char *steps = search_path_text(ctx, node);
     prompt_step(p, 0, ctx->problem, steps, search_raw(ctx));
     free(steps);
 }
@@ -264,7 +265,7 @@ void search_check_step(strategy_ctx *ctx, int node, step_eval *ev)
     memset(ev, 0, sizeof *ev);
     const trace_node *n = trace_cget(&ctx->trace, node);
     char step[STEP_CAP];
-    search_step_text(&ctx->trace, node, step, sizeof step);
+    search_step_text(ctx, node, step, sizeof step);
     node_scores s = { .has = SCORE_CHECK };
     char mark[256] = "";
 
@@ -298,7 +299,7 @@ void search_check_step(strategy_ctx *ctx, int node, step_eval *ev)
             }
         }
     } else {
-        char *before = search_path_text(&ctx->trace, n->parent);
+        char *before = search_path_text(ctx, n->parent);
         size_t cl = strlen(ctx->problem) + strlen(before) + 2;
         char *context = mem_alloc(cl);
         snprintf(context, cl, "%s %s", ctx->problem, before);
@@ -353,9 +354,9 @@ void search_verify_steps(strategy_ctx *ctx, const int *nodes, const step_eval *e
         gen_item *items = mem_alloc((size_t)n * sizeof *items);
         for (int i = 0; i < n; i++) {
             const trace_node *x = trace_cget(&ctx->trace, nodes[i]);
-            char *before = search_path_text(&ctx->trace, x ? x->parent : 0);
+            char *before = search_path_text(ctx, x ? x->parent : 0);
             char step[STEP_CAP];
-            search_step_text(&ctx->trace, nodes[i], step, sizeof step);
+            search_step_text(ctx, nodes[i], step, sizeof step);
             prompt_judge(&ps[i], ctx->problem, before, step);
             free(before);
             items[i] = (gen_item){ .prompt = &ps[i], .n = 1, .parent = GEN_HIDDEN };

@@ -24,10 +24,10 @@ typedef struct {
 int search_raw(const strategy_ctx *ctx);
 /* The step text of a node: trimmed, one line, a math step ending in ".".
  * Writes at most cap bytes. */
-void search_step_text(const trace *t, int node, char *out, size_t cap);
+void search_step_text(const strategy_ctx *ctx, int node, char *out, size_t cap);
 /* The partial solution at node: its ancestors' steps and its own, joined
  * with spaces (math) or newlines (24). Caller frees. */
-char *search_path_text(const trace *t, int node);
+char *search_path_text(const strategy_ctx *ctx, int node);
 /* The Game of 24 state at node, replaying its path from the puzzle.
  * Returns 0, or -1 if the puzzle or a step on the path is not valid. */
 int search_state24(const strategy_ctx *ctx, int node, g24_state *st);

@@ -85,7 +85,7 @@ static void state_key(tot_run *r, int node, char *out, size_t cap)
         g24_format(&st, out, cap);
         return;
     }
-    char *path = search_path_text(&ctx->trace, node);
+    char *path = search_path_text(ctx, node);
     snprintf(out, cap, "%s", path);
     free(path);
 }
@@ -100,7 +100,7 @@ static char *value_subject(tot_run *r, int node)
             g24_format(&st, buf, sizeof buf);
         return mem_strdup(buf);
     }
-    return search_path_text(&r->ctx->trace, node);
+    return search_path_text(r->ctx, node);
 }
 
 /* The built-in model was not trained to value word-problem steps; its

@@ -58,8 +58,8 @@ static int load(const char *path, int first, int count, char (*out)[32])
     int n = 0;
     while (fgets(line, sizeof line, f) && n < count) {
         int rank;
-        char nums[64];
-        if (sscanf(line, "%d,%63[^,]", &rank, nums) == 2 && rank >= first && rank < first + count)
+        char nums[32];
+        if (sscanf(line, "%d,%31[^,]", &rank, nums) == 2 && rank >= first && rank < first + count)
             snprintf(out[n++], 32, "%s", nums);
     }
     fclose(f);

@@ -92,6 +92,74 @@ static void test_out_of_distribution_says_so(void **state)
     run_free(&r);
 }
 
+/* The events of a search are a well-formed tree: every node is added once,
+ * after its parent, and every text, score and status names a node that
+ * exists by then. */
+static void assert_tree_well_formed(const run_result *r)
+{
+    int nodes = 0;
+    for (int i = 0; i < r->n_ev; i++) {
+        const event *e = &r->ev[i];
+        if (e->kind == EV_NODE_ADD) {
+            assert_int_equal(e->node, nodes);
+            assert_true(e->parent < e->node);
+            nodes++;
+        } else if (e->kind == EV_TEXT || e->kind == EV_SCORE || e->kind == EV_STATUS) {
+            assert_true(e->node >= 0 && e->node < nodes);
+        }
+    }
+    assert_true(nodes > 1);
+}
+
+/* Each search strategy on the seed problem: runs to an answer offline,
+ * streams a tree, scores it, marks a chosen path. */
+static void test_search_strategies(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "bon", "beam", "tot", "mcts" };
+    for (int i = 0; i < 4; i++) {
+        run_result r;
+        solve(&r, names[i], i == 3 ? "2" : "4", SEED_PROBLEM);
+        if (r.status != 0)
+            fail_msg("%s exited %d: %s", names[i], r.status, r.err);
+        const event *d = done_of(&r);
+        assert_string_equal(d->answer, "45");
+        assert_tree_well_formed(&r);
+        assert_true(count_kind(&r, EV_SCORE) > 0);
+        int chosen = 0;
+        for (int k = 0; k < r.n_ev; k++)
+            chosen += r.ev[k].kind == EV_STATUS && r.ev[k].status == NS_CHOSEN;
+        assert_true(chosen > 0);
+        run_free(&r);
+    }
+}
+
+/* Game of 24 on the built-in model: tot, cot and sc run to a done event
+ * with a well-formed tree; whether they solve it is the benchmark's
+ * business (make bench-24), not a test's. */
+static void test_game24_runs(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "tot", "cot", "sc", "mcts" };
+    for (int i = 0; i < 4; i++) {
+        const char *argv[] = { "solve", "--json", "--task", "24", "-s", names[i],
+                               "--seed", "7", "4 9 10 13", NULL };
+        run_result r;
+        run_ponder(&r, harness_dir, NULL, NULL, argv);
+        assert_true(r.status == 0 || r.status == 1);
+        done_of(&r);
+        assert_tree_well_formed(&r);
+        run_free(&r);
+    }
+    /* direct cannot run on the built-in model, and says why */
+    const char *argv[] = { "solve", "--task", "24", "-s", "direct", "4 9 10 13", NULL };
+    run_result r;
+    run_ponder(&r, harness_dir, NULL, NULL, argv);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "trained to propose Game of 24 steps"));
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -99,6 +167,8 @@ int main(void)
         cmocka_unit_test(test_direct_and_fewshot_run),
         cmocka_unit_test(test_sc_votes),
         cmocka_unit_test(test_out_of_distribution_says_so),
+        cmocka_unit_test(test_search_strategies),
+        cmocka_unit_test(test_game24_runs),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

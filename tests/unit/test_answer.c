@@ -276,9 +276,26 @@ static void test_long_inputs(void **state)
     free(s);
 }
 
+/* A search needs to know a step that ends the solution from one that only
+ * computes: the marked forms count, the last number does not. */
+static void test_explicit(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_int_equal(answer_explicit("The answer is 45.", out, sizeof out), 1);
+    assert_string_equal(out, "45");
+    assert_int_equal(answer_explicit("#### 1,200", out, sizeof out), 1);
+    assert_string_equal(out, "1200");
+    assert_int_equal(answer_explicit("45 - 12 = 33.", out, sizeof out), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(answer_explicit("", out, sizeof out), 0);
+    assert_int_equal(answer_explicit(NULL, out, sizeof out), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_explicit),
         cmocka_unit_test(test_extract_table),
         cmocka_unit_test(test_normalize_table),
         cmocka_unit_test(test_equal_table),
