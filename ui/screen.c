@@ -31,7 +31,9 @@ void screen_layout(ui_screen *s, int cols, int rows, int want_side)
     s->want_side = want_side;
     s->cols = cols;
     s->rows = rows;
-    s->side_flags = want_side ? LAYOUT_SIDE : 0;
+    /* keep what the last frame knew of the run (a Tree tab may be open);
+     * screen_draw corrects the flags when the run changed */
+    s->side_flags = want_side ? s->side_flags | LAYOUT_SIDE : 0;
     layout_compute(&s->lay, cols, rows, s->side_flags, s->tab);
     s->tab = s->lay.tab;
 }
@@ -52,7 +54,7 @@ static int side_flags(const ui_screen *s, const view *v)
 
 layout_tab screen_next_tab(const ui_screen *s)
 {
-    return layout_next_tab(s->lay.tab, s->side_flags);
+    return layout_next_tab(s->tab, s->side_flags);
 }
 
 void screen_overlay(ui_screen *s, ui_overlay o, const char *title, char *text)
