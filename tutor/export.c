@@ -97,8 +97,10 @@ static void put_scores(FILE *f, const trace_node *n)
         if ((sc->has & SCORE_W) && sc->visits > 0) fprintf(f, " Q=%.2f", sc->w / sc->visits);
     }
     if ((sc->has & SCORE_CHECK) && sc->check == CHECK_WRONG) {
+        /* "5² = 10 ✗, 5² = 25": the step shows the claim; add the fix */
+        const char *fix = n->mark ? strstr(n->mark, "\xe2\x9c\x97, ") : NULL;
         fputs("\\n\xe2\x9c\x97 ", f);
-        put_esc(f, n->mark ? n->mark : "wrong step", LABEL_CHARS, 1);
+        put_esc(f, fix && fix[5] ? fix + 5 : n->mark ? n->mark : "wrong step", LABEL_CHARS, 1);
     }
     if (n->answer && *n->answer) {
         fputs("\\n\xe2\x86\x92 ", f);

@@ -33,7 +33,8 @@ static const char *node_name(const view *v, int id, char *buf, size_t cap)
     view_focus_index(v, &count);
     const trace_node *n = trace_cget(&v->tr, id);
     if (!n) return "";
-    if (count > 1) {
+    if (view_has_tree(v)) snprintf(buf, cap, "node %d", id);
+    else if (count > 1) {
         int k = 0;
         for (int i = 0; i < v->tr.n && i <= id; i++)
             if (v->tr.nodes[i].kind != NODE_ROOT) k++;
@@ -53,6 +54,12 @@ static const char *status_word(node_status st)
     case NS_CANCELLED: return "cancelled";
     }
     return "";
+}
+
+/* In a tree, a node cut off by the search is pruned, not stopped early. */
+static const char *node_status_word(const view *v, node_status st)
+{
+    return st == NS_PRUNED && view_has_tree(v) ? "pruned" : status_word(st);
 }
 
 static void paint_wrapped(const char *msg, int x, int y, int w, int h, ui_role role);
@@ -146,7 +153,7 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
         if (count > 1)
             snprintf(title, sizeof title, "Thinking %s %s (%s)", g->dash,
                      node_name(v, id, name, sizeof name),
-                     n->status == NS_CHOSEN ? "done" : status_word(n->status));
+                     n->status == NS_CHOSEN ? "done" : node_status_word(v, n->status));
         else
             snprintf(title, sizeof title, "Thinking (%s)",
                      n->status == NS_CHOSEN ? "done" : status_word(n->status));
@@ -323,7 +330,7 @@ static int sample_line(ui_screen *s, const view *v, int y, int x, int w)
         return 1;
     }
     if (n->status == NS_CANCELLED || n->status == NS_PRUNED) {
-        paint_str(y, x, w, status_word(n->status), ROLE_DIM);
+        paint_str(y, x, w, node_status_word(v, n->status), ROLE_DIM);
         return 1;
     }
     if (!n->answer || !*n->answer) {
@@ -567,7 +574,7 @@ static void votes_box(ui_screen *s, const view *v, ui_rect r, int joined)
     if (in.w <= 0 || in.h <= 0) return;
     used = draw_votes(s, v, in);
     if (used) { in.y += used + 1; in.h -= used + 1; }
-    if (in.h > 1) { used = draw_samples(s, v, in); in.y += used + 1; in.h -= used + 1; }
+    /* a tree's nodes are in the tree, not a list of samples */
     if (in.h > 2) draw_problem(v, in);
 }
 

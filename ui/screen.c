@@ -101,6 +101,9 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
         int w = paint_str(r.y, x + 1, r.x + r.w - rw - x - 1, "find in tree: ", ROLE_STATUS);
         s->search_x = x + 1 + w + paint_str(r.y, x + 1 + w, r.x + r.w - rw - x - 1 - w,
                                             v->tree.search, ROLE_STATUS);
+        if (msg)    /* "not found: ..." */
+            paint_str(r.y, s->search_x + 2, r.x + r.w - rw - s->search_x - 2, msg,
+                      v->msg_role == ROLE_STATUS_ERROR ? ROLE_STATUS_ERROR : ROLE_STATUS);
         return;
     }
     if (msg) {

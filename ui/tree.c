@@ -288,6 +288,14 @@ static int trimmed(const char *s, const char **start)
     return (int)len;
 }
 
+/* The correction in a checker's mark: "5² = 10 ✗, 5² = 25" gives
+ * "5² = 25"; a mark without that shape is shown whole. */
+static const char *correction(const char *mark)
+{
+    const char *x = mark ? strstr(mark, "\xe2\x9c\x97, ") : NULL;
+    return x && x[5] ? x + 5 : mark;
+}
+
 char *tree_path_text(const trace *t, int id, int utf8)
 {
     const char *ok = utf8 ? "\xe2\x9c\x93" : "ok", *bad = utf8 ? "\xe2\x9c\x97" : "x";
@@ -302,18 +310,18 @@ char *tree_path_text(const trace *t, int id, int utf8)
     path = mem_alloc((size_t)(n->depth + 1) * sizeof *path);
     for (const trace_node *x = n; x && depth <= n->depth; x = trace_cget(t, x->parent))
         path[depth++] = x->id;
-    fprintf(f, "Problem: %s\n", t->problem ? t->problem : "");
+    fprintf(f, "Problem: %s\n\n", t->problem ? t->problem : "");
     for (int i = depth - 1; i >= 0; i--) {
         const trace_node *x = &t->nodes[path[i]];
         const char *s;
         int l;
         if (x->kind == NODE_ROOT) continue;
         l = trimmed(step_text(x), &s);
-        fprintf(f, "\n%s %d: %.*s", x->kind == NODE_SAMPLE ? "Sample" : "Step", ++step, l, s);
+        fprintf(f, "%s %d: %.*s", x->kind == NODE_SAMPLE ? "Sample" : "Step", ++step, l, s);
         if (x->scores.has & SCORE_CHECK) {
             if (x->scores.check == CHECK_OK) fprintf(f, "   %s", ok);
             else if (x->scores.check == CHECK_WRONG)
-                fprintf(f, "   %s %s", bad, x->mark ? x->mark : "wrong");
+                fprintf(f, "   %s %s", bad, x->mark ? correction(x->mark) : "wrong");
             else if (x->scores.check == CHECK_UNSUPPORTED)
                 fprintf(f, "   ? %s", x->mark ? x->mark : "not checked");
         } else if (x->mark) fprintf(f, "   %s", x->mark);

@@ -133,9 +133,10 @@ static void draw_row(const tree_view *tv, const trace *t, const tree_glyphs *tg,
     }
     x += draw_prefix(tg, t, n, y, x, keep > 0 ? keep : 0);
     if (x >= end) return;
+    if (n->kind == NODE_ROOT) role = label_role = cur && tv->focus ? ROLE_TAB_ACTIVE : ROLE_TITLE;
     x += paint_str(y, x, end - x,
-                   n->status == NS_STREAMING ? g->spin[(spin + n->id) % g->n_spin]
-                                             : node_glyph(tg, tv, n), role);
+                   n->status == NS_STREAMING && n->kind != NODE_ROOT
+                       ? g->spin[(spin + n->id) % g->n_spin] : node_glyph(tg, tv, n), role);
     x += paint_str(y, x, end - x, " ", ROLE_NORMAL);
     score_text(n, scores, sizeof scores);
     if (n->answer && *n->answer) snprintf(ans, sizeof ans, "%s %s", tg->arrow, n->answer);

@@ -116,7 +116,7 @@ static void test_dot(void **state)
     /* a wrong step is red and carries the checker's mark */
     line_of(dot, "n5 [", line, sizeof line);
     assert_non_null(strstr(line, "color=\"red\""));
-    assert_non_null(strstr(line, "5\xc2\xb2 = 10 \xe2\x9c\x97, 5\xc2\xb2 = 25"));
+    assert_non_null(strstr(line, "5\xc2\xb2 = 10\\np=0.12\\n\xe2\x9c\x97 5\xc2\xb2 = 25\""));
     /* the answer: a double circle with its answer */
     line_of(dot, "n6 [", line, sizeof line);
     assert_non_null(strstr(line, "doublecircle"));

@@ -269,7 +269,7 @@ static void test_tree_pane(void **state)
     grab(text, sizeof text);
     assert_non_null(strstr(text, "Tree \xe2\x80\x94 keys here"));
     assert_non_null(strstr(text, "Path to node 5"));
-    assert_non_null(strstr(text, "Step 2: 5\xc2\xb2 = 10   \xe2\x9c\x97 5\xc2\xb2 = 10"));
+    assert_non_null(strstr(text, "Step 2: 5\xc2\xb2 = 10   \xe2\x9c\x97 5\xc2\xb2 = 25"));
     /* a search typed on the status line */
     v.tree.searching = 1;
     snprintf(v.tree.search, sizeof v.tree.search, "left");
