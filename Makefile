@@ -79,7 +79,7 @@ asan: deps
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test-only
 
 bench: deps
-	@$(MAKE) --no-print-directory ponder $(BUILD)/bench/bench_startup
+	@$(MAKE) --no-print-directory ponder $(BUILD)/bench/bench_startup $(BUILD)/bench/bench_tree
 	@BUILD=$(BUILD) tests/bench/run.sh
 
 # The ToT paper's Table 2 on the built-in model: puzzles 900-999 of data/24.csv.

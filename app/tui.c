@@ -10,6 +10,7 @@
 
 #include "app/runner.h"
 #include "strategies/strategy.h"
+#include "tutor/export.h"
 #include "tutor/prompt.h"
 #include "ui/clip.h"
 #include "ui/curses.h"          /* KEY_* codes only */
@@ -36,6 +37,7 @@ typedef struct {
     int resized;            /* recompute the layout before drawing */
     int more_events;        /* the queue was not drained last pass */
     double last_draw, next_spin;
+    double next_fade;       /* when a new node's highlight ends (0: none) */
     double t_open, t_first_frame;   /* for PONDER_TUI_STATS */
     long frames, events;
     int pasting;
@@ -245,6 +247,119 @@ static void scroll_thinking(tui *t, int delta)
     t->dirty = 1;
 }
 
+/* ---- the tree pane ---- */
+
+/* After the tree's cursor moved: the Thinking pane shows that node. */
+static void tree_moved(tui *t)
+{
+    const trace_node *n = trace_cget(&t->v.tr, t->v.tree.cursor);
+    t->v.focus = -1;
+    t->v.path_node = -1;
+    t->v.follow = n && n->status == NS_STREAMING;
+    t->v.scroll = 0;
+}
+
+static void export_run(tui *t, const char *ext)
+{
+    char path[64], err[600], stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!t->v.started || t->v.tr.n == 0) { note(t, ROLE_STATUS, "%s", "No run to export yet."); return; }
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(path, sizeof path, "ponder-run-%s.%s", stamp, ext);
+    if (export_file(path, &t->v.tr, &t->v.log, err, sizeof err) < 0)
+        note(t, ROLE_STATUS_ERROR, "export failed: %s", err);
+    else note(t, ROLE_STATUS, "wrote %s", path);
+}
+
+static void tree_focus(tui *t)
+{
+    tree_view *tv = &t->v.tree;
+    if (tv->focus) { tv->focus = 0; return; }
+    if (!t->v.started || !view_has_tree(&t->v)) {
+        note(t, ROLE_STATUS, "%s", "This run has no tree to explore (tree searches grow one).");
+        return;
+    }
+    tv->focus = 1;
+    tree_sync(tv, &t->v.tr);
+}
+
+static void tree_action(tui *t, ui_action a)
+{
+    tree_view *tv = &t->v.tree;
+    const trace *tr = &t->v.tr;
+    int page = tv->page > 2 ? tv->page - 1 : 1, moved = 0;
+    if (tv->compact) page *= t->scr.lay.side.w > 2 ? t->scr.lay.side.w - 2 : 1;
+    switch (a) {
+    case ACT_TREE_DOWN: moved = tree_move_rows(tv, tr, 1); break;
+    case ACT_TREE_UP: moved = tree_move_rows(tv, tr, -1); break;
+    case ACT_TREE_PARENT: moved = tree_move_parent(tv, tr); break;
+    case ACT_TREE_CHILD: moved = tree_move_child(tv, tr); break;
+    case ACT_TREE_PREV_SIBLING: moved = tree_move_sibling(tv, tr, -1); break;
+    case ACT_TREE_NEXT_SIBLING: moved = tree_move_sibling(tv, tr, 1); break;
+    case ACT_TREE_PAGE_UP: moved = tree_move_rows(tv, tr, -page); break;
+    case ACT_TREE_PAGE_DOWN: moved = tree_move_rows(tv, tr, page); break;
+    case ACT_TREE_HOME: moved = tree_move_home(tv, tr); break;
+    case ACT_TREE_END: moved = tree_move_end(tv, tr); break;
+    case ACT_TREE_PATH:
+        tree_sync(tv, tr);
+        t->v.path_node = tv->cursor;
+        t->v.follow = 0;
+        t->v.scroll = 0;
+        break;
+    case ACT_TREE_COLLAPSE: tree_toggle(tv, tr); break;
+    case ACT_TREE_SEARCH:
+        tv->searching = 1;
+        tv->search[0] = 0;
+        break;
+    case ACT_TREE_COMPACT: tv->compact = !tv->compact; tv->top = 0; break;
+    case ACT_TREE_VOTES: tv->show_votes = !tv->show_votes; break;
+    case ACT_TREE_EXPORT_DOT: export_run(t, "dot"); break;
+    case ACT_TREE_EXPORT_JSON: export_run(t, "jsonl"); break;
+    case ACT_TREE_LEAVE: tv->focus = 0; break;
+    default: break;
+    }
+    if (moved) tree_moved(t);
+    t->dirty = 1;
+}
+
+/* Keys while a tree search is typed on the status line. */
+static void search_key(tui *t, int key)
+{
+    tree_view *tv = &t->v.tree;
+    size_t len = strlen(tv->search);
+    t->dirty = 1;
+    if (key == 27 || key == KM_CTRL('c') || key == KM_CTRL('g')) { tv->searching = 0; return; }
+    if (key == '\r' || key == '\n' || key == KM_FN(KEY_ENTER)) {
+        if (!tv->search[0]) { tv->searching = 0; return; }
+        if (tree_find_next(tv, &t->v.tr)) {
+            tree_moved(t);
+            t->v.msg[0] = 0;
+        } else note(t, ROLE_STATUS_ERROR, "not found: %s", tv->search);
+        return;
+    }
+    if (key == KM_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
+        while (len > 0 && ((unsigned char)tv->search[len - 1] & 0xc0) == 0x80) len--;
+        if (len > 0) len--;
+        tv->search[len] = 0;
+        return;
+    }
+    if (key >= 0x20 && key < 0x110000 && key != 0x7f) {
+        char mb[8];
+        unsigned c = (unsigned)key;
+        int n = 0;
+        if (c < 0x80) mb[n++] = (char)c;
+        else if (c < 0x800) { mb[n++] = (char)(0xc0 | c >> 6); mb[n++] = (char)(0x80 | (c & 0x3f)); }
+        else if (c < 0x10000) { mb[n++] = (char)(0xe0 | c >> 12); mb[n++] = (char)(0x80 | (c >> 6 & 0x3f)); mb[n++] = (char)(0x80 | (c & 0x3f)); }
+        else { mb[n++] = (char)(0xf0 | c >> 18); mb[n++] = (char)(0x80 | (c >> 12 & 0x3f)); mb[n++] = (char)(0x80 | (c >> 6 & 0x3f)); mb[n++] = (char)(0x80 | (c & 0x3f)); }
+        if (len + (size_t)n < sizeof tv->search) {
+            memcpy(tv->search + len, mb, (size_t)n);
+            tv->search[len + (size_t)n] = 0;
+        }
+    }
+}
+
 static void do_action(tui *t, ui_action a, int key)
 {
     int page = t->scr.page > 2 ? t->scr.page - 1 : 1;
@@ -281,10 +396,18 @@ static void do_action(tui *t, ui_action a, int key)
     case ACT_COPY: copy_answer(t); break;
     case ACT_PROMPT: show_prompt(t); break;
     case ACT_NEXT_TAB:
-        t->scr.tab = layout_next_tab(t->scr.tab, want_side());
+        t->scr.tab = screen_next_tab(&t->scr);
         t->resized = 1;
         break;
     case ACT_REDRAW: term_redraw_all(); break;
+    case ACT_TREE_FOCUS: tree_focus(t); break;
+    case ACT_TREE_DOWN: case ACT_TREE_UP: case ACT_TREE_PARENT: case ACT_TREE_CHILD:
+    case ACT_TREE_PREV_SIBLING: case ACT_TREE_NEXT_SIBLING: case ACT_TREE_PAGE_UP:
+    case ACT_TREE_PAGE_DOWN: case ACT_TREE_HOME: case ACT_TREE_END: case ACT_TREE_PATH:
+    case ACT_TREE_COLLAPSE: case ACT_TREE_SEARCH: case ACT_TREE_COMPACT: case ACT_TREE_VOTES:
+    case ACT_TREE_EXPORT_DOT: case ACT_TREE_EXPORT_JSON: case ACT_TREE_LEAVE:
+        tree_action(t, a);
+        break;
     case ACT__COUNT: break;
     }
     t->dirty = 1;
@@ -315,7 +438,12 @@ static void handle_key(tui *t, int key)
         return;
     }
     if (t->scr.overlay != OVERLAY_NONE) { overlay_key(t, key); return; }
-    do_action(t, keymap_lookup(key, input_empty()), key);
+    if (t->v.tree.focus && !view_has_tree(&t->v)) t->v.tree.focus = 0;
+    if (t->v.tree.searching) {
+        search_key(t, key);
+        if (key != KM_CTRL('c')) return;
+    }
+    do_action(t, keymap_lookup_in(key, input_empty(), t->v.tree.focus), key);
 }
 
 /* ---- bracketed paste ---- */
@@ -413,6 +541,7 @@ static int next_timeout(tui *t, double now)
     if (t->more_events) return 0;
     if (t->dirty) wait = t->last_draw + FRAME_S - now;
     if (t->v.running && t->next_spin - now < wait) wait = t->next_spin - now;
+    if (t->next_fade > 0 && t->next_fade - now < wait) wait = t->next_fade - now;
     if (t->v.msg[0] && t->v.msg_until > 0) {
         double w = t->v.msg_until - now;
         if (w <= 0) { t->v.msg[0] = 0; t->dirty = 1; w = 0; }
@@ -513,6 +642,10 @@ int tui_main(app_config *cfg)
             t.next_spin = now + SPIN_S;
             t.dirty = 1;
         }
+        if (t.next_fade > 0 && now >= t.next_fade) {   /* a new node's highlight ends */
+            t.next_fade = 0;
+            t.dirty = 1;
+        }
         if (t.resized) {
             int cols, rows;
             term_size(&cols, &rows);
@@ -521,6 +654,7 @@ int tui_main(app_config *cfg)
         }
         if (t.dirty && now - t.last_draw >= FRAME_S && !t.quit) {
             screen_draw(&t.scr, &t.v, now);
+            t.next_fade = tree_next_expiry(&t.v.tree, &t.v.tr, now);
             t.last_draw = now;
             if (t.frames++ == 0) t.t_first_frame = now;
             t.dirty = 0;

@@ -40,6 +40,38 @@ static const keymap_entry table[] = {
     { KM_CTRL('o'),       "Ctrl-O",    ACT_NEXT_TAB,    KM_ANY },
     { KM_FN(KEY_F(3)),    "F3",        ACT_NEXT_TAB,    KM_ANY },
     { KM_CTRL('l'),       "Ctrl-L",    ACT_REDRAW,      KM_ANY },
+    { KM_CTRL('t'),       "Ctrl-T",    ACT_TREE_FOCUS,  KM_ANY },
+    { KM_FN(KEY_F(9)),    "F9",        ACT_TREE_FOCUS,  KM_ANY },
+    /* tree focus */
+    { KM_FN(KEY_DOWN),    "Down",      ACT_TREE_DOWN,   KM_TREE },
+    { 'j',                "j",         ACT_TREE_DOWN,   KM_TREE },
+    { KM_FN(KEY_UP),      "Up",        ACT_TREE_UP,     KM_TREE },
+    { 'k',                "k",         ACT_TREE_UP,     KM_TREE },
+    { KM_FN(KEY_LEFT),    "Left",      ACT_TREE_PARENT, KM_TREE },
+    { 'h',                "h",         ACT_TREE_PARENT, KM_TREE },
+    { KM_FN(KEY_RIGHT),   "Right",     ACT_TREE_CHILD,  KM_TREE },
+    { 'l',                "l",         ACT_TREE_CHILD,  KM_TREE },
+    { KM_FN(KEY_SLEFT),   "Shift-Left", ACT_TREE_PREV_SIBLING, KM_TREE },
+    { '<',                "<",         ACT_TREE_PREV_SIBLING, KM_TREE },
+    { KM_FN(KEY_SRIGHT),  "Shift-Right", ACT_TREE_NEXT_SIBLING, KM_TREE },
+    { '>',                ">",         ACT_TREE_NEXT_SIBLING, KM_TREE },
+    { KM_FN(KEY_PPAGE),   "PgUp",      ACT_TREE_PAGE_UP, KM_TREE },
+    { KM_FN(KEY_NPAGE),   "PgDn",      ACT_TREE_PAGE_DOWN, KM_TREE },
+    { KM_FN(KEY_HOME),    "Home",      ACT_TREE_HOME,   KM_TREE },
+    { 'g',                "g",         ACT_TREE_HOME,   KM_TREE },
+    { KM_FN(KEY_END),     "End",       ACT_TREE_END,    KM_TREE },
+    { 'G',                "G",         ACT_TREE_END,    KM_TREE },
+    { '\r',               "Enter",     ACT_TREE_PATH,   KM_TREE },
+    { '\n',               "Enter",     ACT_TREE_PATH,   KM_TREE },
+    { KM_FN(KEY_ENTER),   "Enter",     ACT_TREE_PATH,   KM_TREE },
+    { 'c',                "c",         ACT_TREE_COLLAPSE, KM_TREE },
+    { ' ',                "Space",     ACT_TREE_COLLAPSE, KM_TREE },
+    { '/',                "/",         ACT_TREE_SEARCH, KM_TREE },
+    { 'v',                "v",         ACT_TREE_COMPACT, KM_TREE },
+    { 't',                "t",         ACT_TREE_VOTES,  KM_TREE },
+    { 'e',                "e",         ACT_TREE_EXPORT_DOT, KM_TREE },
+    { 'E',                "E",         ACT_TREE_EXPORT_JSON, KM_TREE },
+    { 27,                 "Esc",       ACT_TREE_LEAVE,  KM_TREE },
 };
 
 static const char *const help_text[ACT__COUNT] = {
@@ -64,6 +96,25 @@ static const char *const help_text[ACT__COUNT] = {
     [ACT_PROMPT]      = "show the prompt the strategy will send",
     [ACT_NEXT_TAB]    = "next pane, when the window is narrow",
     [ACT_REDRAW]      = "redraw the screen",
+    [ACT_TREE_FOCUS]  = "move the keys to the tree pane and back (tree-search runs)",
+    [ACT_TREE_DOWN]   = "tree: next row",
+    [ACT_TREE_UP]     = "tree: previous row",
+    [ACT_TREE_PARENT] = "tree: go to the parent",
+    [ACT_TREE_CHILD]  = "tree: go to the first child (opens a collapsed node)",
+    [ACT_TREE_PREV_SIBLING] = "tree: previous sibling",
+    [ACT_TREE_NEXT_SIBLING] = "tree: next sibling",
+    [ACT_TREE_PAGE_UP] = "tree: up a page",
+    [ACT_TREE_PAGE_DOWN] = "tree: down a page",
+    [ACT_TREE_HOME]   = "tree: the root",
+    [ACT_TREE_END]    = "tree: the last row",
+    [ACT_TREE_PATH]   = "tree: show the whole path to the node, step by step, in the Thinking pane",
+    [ACT_TREE_COLLAPSE] = "tree: collapse or expand the node's subtree",
+    [ACT_TREE_SEARCH] = "tree: find text in the nodes (Enter: next match, Esc: stop)",
+    [ACT_TREE_COMPACT] = "tree: compact view (one mark per node) or detailed",
+    [ACT_TREE_VOTES]  = "tree: show the votes instead (when the side is too short for both)",
+    [ACT_TREE_EXPORT_DOT] = "tree: export the tree as Graphviz DOT (ponder-run-*.dot)",
+    [ACT_TREE_EXPORT_JSON] = "tree: export the run's events as JSON Lines (ponder-run-*.jsonl)",
+    [ACT_TREE_LEAVE]  = "tree: give the keys back to the problem line",
 };
 
 /* Opposite actions shown as one row of the help. */
@@ -73,14 +124,30 @@ static const struct { ui_action a, b; const char *help; } pairs[] = {
     { ACT_LINE_UP, ACT_LINE_DOWN, "scroll the Thinking pane by a line" },
     { ACT_N_DOWN, ACT_N_UP, "fewer / more samples (n)" },
     { ACT_T_DOWN, ACT_T_UP, "lower / higher temperature (T)" },
+    { ACT_TREE_DOWN, ACT_TREE_UP, "tree: next / previous row" },
+    { ACT_TREE_PARENT, ACT_TREE_CHILD, "tree: parent / first child (opens a collapsed node)" },
+    { ACT_TREE_PREV_SIBLING, ACT_TREE_NEXT_SIBLING, "tree: previous / next sibling" },
+    { ACT_TREE_PAGE_UP, ACT_TREE_PAGE_DOWN, "tree: up / down a page" },
+    { ACT_TREE_HOME, ACT_TREE_END, "tree: first / last row" },
+    { ACT_TREE_EXPORT_DOT, ACT_TREE_EXPORT_JSON,
+      "tree: export the tree as DOT / the run's events as JSON Lines, to ponder-run-*.dot/.jsonl here" },
 };
 
 ui_action keymap_lookup(int key, int line_empty)
 {
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (table[i].key == key && (table[i].when == KM_ANY || line_empty))
+        if (table[i].key == key && table[i].when != KM_TREE &&
+            (table[i].when == KM_ANY || line_empty))
             return table[i].act;
     return ACT_NONE;
+}
+
+ui_action keymap_lookup_in(int key, int line_empty, int tree_focus)
+{
+    if (!tree_focus) return keymap_lookup(key, line_empty);
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].key == key && table[i].when == KM_TREE) return table[i].act;
+    return keymap_lookup(key, 1);
 }
 
 int keymap_count(void) { return (int)(sizeof table / sizeof table[0]); }

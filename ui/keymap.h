@@ -4,7 +4,11 @@
  * Keys are ints: a character is its code point; a curses function key is
  * KM_FN(KEY_...) so it can never collide with a character; Alt-x is
  * KM_ALT('x'). Keys the table does not name go to the problem line
- * (readline, emacs keys). */
+ * (readline, emacs keys).
+ *
+ * While the tree pane has the keyboard (Ctrl-T / F9), KM_TREE rows come
+ * first; then the other rows apply as if the problem line were empty, since
+ * no key types into it then. */
 #ifndef PONDER_UI_KEYMAP_H
 #define PONDER_UI_KEYMAP_H
 #include <stddef.h>
@@ -20,10 +24,18 @@ typedef enum {
     ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_LINE_UP, ACT_LINE_DOWN,
     ACT_STRATEGY, ACT_N_DOWN, ACT_N_UP, ACT_T_DOWN, ACT_T_UP,
     ACT_COPY, ACT_PROMPT, ACT_NEXT_TAB, ACT_REDRAW,
+    ACT_TREE_FOCUS,
+    /* tree focus only (KM_TREE) */
+    ACT_TREE_DOWN, ACT_TREE_UP, ACT_TREE_PARENT, ACT_TREE_CHILD,
+    ACT_TREE_PREV_SIBLING, ACT_TREE_NEXT_SIBLING, ACT_TREE_PAGE_UP, ACT_TREE_PAGE_DOWN,
+    ACT_TREE_HOME, ACT_TREE_END, ACT_TREE_PATH, ACT_TREE_COLLAPSE, ACT_TREE_SEARCH,
+    ACT_TREE_COMPACT, ACT_TREE_VOTES, ACT_TREE_EXPORT_DOT, ACT_TREE_EXPORT_JSON,
+    ACT_TREE_LEAVE,
     ACT__COUNT
 } ui_action;
 
-enum { KM_ANY = 0, KM_EMPTY = 1 };   /* when: always, or only with an empty problem line */
+/* when: always, only with an empty problem line, or only in tree focus */
+enum { KM_ANY = 0, KM_EMPTY = 1, KM_TREE = 2 };
 
 typedef struct {
     int key;
@@ -32,8 +44,11 @@ typedef struct {
     int when;
 } keymap_entry;
 
-/* The action for a key, or ACT_NONE (the key is for the problem line). */
+/* The action for a key, or ACT_NONE (the key is for the problem line).
+ * Never a KM_TREE action. */
 ui_action keymap_lookup(int key, int line_empty);
+/* The same, with the tree focus taken into account. */
+ui_action keymap_lookup_in(int key, int line_empty, int tree_focus);
 int keymap_count(void);
 const keymap_entry *keymap_at(int i);
 /* One line saying what an action does. */

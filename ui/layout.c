@@ -15,7 +15,7 @@ void layout_compute(layout *l, int cols, int rows, int want_side, layout_tab tab
     memset(l, 0, sizeof *l);
     l->cols = cols;
     l->rows = rows;
-    if (tab < 0 || tab >= TAB__COUNT || (tab == TAB_SIDE && !want_side))
+    if (!layout_tab_shown(tab, want_side))
         tab = TAB_THINKING;
     l->tab = tab;
     if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS) {
@@ -26,7 +26,9 @@ void layout_compute(layout *l, int cols, int rows, int want_side, layout_tab tab
     l->input = rect(0, rows - 2, cols, 1);
     if (cols >= LAYOUT_FULL_COLS && rows >= LAYOUT_FULL_ROWS) {
         int h = rows - 2;
-        int sw = want_side ? clamp(cols * 3 / 10, 22, 44) : 0;
+        int sw = !(want_side & LAYOUT_SIDE) ? 0
+               : want_side & LAYOUT_WIDE_SIDE ? clamp(cols * 2 / 5, 24, 64)
+               : clamp(cols * 3 / 10, 22, 44);
         int lw = cols - sw;
         int ah = clamp(h / 4, 4, 7);        /* answer box, borders included */
         int th = h - ah + 1;                /* + the shared border row */
@@ -47,10 +49,24 @@ void layout_compute(layout *l, int cols, int rows, int want_side, layout_tab tab
     }
 }
 
+int layout_tab_shown(layout_tab t, int want_side)
+{
+    switch (t) {
+    case TAB_THINKING: case TAB_ANSWER: return 1;
+    case TAB_SIDE: return (want_side & LAYOUT_SIDE) != 0;
+    case TAB_TREE: return (want_side & LAYOUT_SIDE) && (want_side & LAYOUT_TREE_TAB);
+    case TAB__COUNT: break;
+    }
+    return 0;
+}
+
 layout_tab layout_next_tab(layout_tab t, int want_side)
 {
-    int n = want_side ? TAB__COUNT : TAB_SIDE;
-    return (layout_tab)(((int)t + 1) % n);
+    for (int i = 1; i <= TAB__COUNT; i++) {
+        layout_tab n = (layout_tab)(((int)t + i) % TAB__COUNT);
+        if (layout_tab_shown(n, want_side)) return n;
+    }
+    return TAB_THINKING;
 }
 
 int layout_has_border(ui_rect r) { return r.w >= 4 && r.h >= 3; }

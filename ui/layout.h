@@ -1,9 +1,10 @@
 /* layout: where each pane goes, as a pure function of the terminal size.
  *
  *   full  (>= 60x14): Thinking over Answer on the left, the side pane
- *                     (votes, or the run's nodes) on the right;
+ *                     (votes, the run's tree, or both) on the right;
  *   tabs  (>= 20x6):  one pane at a time under a tab bar, plus a one-line
- *                     answer strip;
+ *                     answer strip; a run with a tree and votes gets a
+ *                     Tree tab beside the side (Votes) tab;
  *   tiny:             only a "terminal too small" message.
  *
  * The input row and the status row are always the last two rows. */
@@ -13,7 +14,12 @@
 typedef struct { int x, y, w, h; } ui_rect;
 
 typedef enum { LAYOUT_FULL, LAYOUT_TABS, LAYOUT_TINY } layout_mode;
-typedef enum { TAB_THINKING, TAB_ANSWER, TAB_SIDE, TAB__COUNT } layout_tab;
+typedef enum { TAB_THINKING, TAB_ANSWER, TAB_SIDE, TAB_TREE, TAB__COUNT } layout_tab;
+
+/* What the side column holds: want_side flags. */
+enum { LAYOUT_SIDE = 1,         /* a side pane (and its tab) exists */
+       LAYOUT_TREE_TAB = 2,     /* tabs mode: a separate Tree tab */
+       LAYOUT_WIDE_SIDE = 4 };  /* full mode: a wider side column, for a tree */
 
 enum { LAYOUT_MIN_COLS = 20, LAYOUT_MIN_ROWS = 6,
        LAYOUT_FULL_COLS = 60, LAYOUT_FULL_ROWS = 14 };
@@ -25,14 +31,16 @@ typedef struct {
     /* Empty rects (w or h 0) are not shown. In full mode the answer box's
      * top border is the thinking box's bottom row: answer.y ==
      * thinking.y + thinking.h - 1. Nothing else overlaps. */
-    ui_rect thinking, answer, side;
+    ui_rect thinking, answer, side;   /* side: also the Tree tab's pane */
     ui_rect tabs, answer_line;  /* tabs mode only */
     ui_rect input, status;
 } layout;
 
-/* want_side: 0 hides the side pane (and its tab). */
+/* want_side: LAYOUT_* flags; 0 hides the side pane (and its tab). */
 void layout_compute(layout *l, int cols, int rows, int want_side, layout_tab tab);
-/* The next tab in tabs mode, skipping the side tab when there is none. */
+/* Whether tab t exists under want_side. */
+int layout_tab_shown(layout_tab t, int want_side);
+/* The next tab in tabs mode, skipping tabs that do not exist. */
 layout_tab layout_next_tab(layout_tab t, int want_side);
 /* The inside of a bordered box; a box too small for borders is all inside. */
 ui_rect layout_inner(ui_rect r);

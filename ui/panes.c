@@ -4,10 +4,12 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/keymap.h"
 #include "ui/paint.h"
+#include "ui/tree.h"
 
 static int is_sc_like(const ui_screen *s, const view *v)
 {
@@ -31,7 +33,8 @@ static const char *node_name(const view *v, int id, char *buf, size_t cap)
     view_focus_index(v, &count);
     const trace_node *n = trace_cget(&v->tr, id);
     if (!n) return "";
-    if (count > 1) {
+    if (view_has_tree(v)) snprintf(buf, cap, "node %d", id);
+    else if (count > 1) {
         int k = 0;
         for (int i = 0; i < v->tr.n && i <= id; i++)
             if (v->tr.nodes[i].kind != NODE_ROOT) k++;
@@ -51,6 +54,12 @@ static const char *status_word(node_status st)
     case NS_CANCELLED: return "cancelled";
     }
     return "";
+}
+
+/* In a tree, a node cut off by the search is pruned, not stopped early. */
+static const char *node_status_word(const view *v, node_status st)
+{
+    return st == NS_PRUNED && view_has_tree(v) ? "pruned" : status_word(st);
 }
 
 static void paint_wrapped(const char *msg, int x, int y, int w, int h, ui_role role);
@@ -95,6 +104,38 @@ static void welcome(ui_screen *s, ui_rect in)
     wrap_done(&w);
 }
 
+/* The path to the node Enter picked in the tree: the problem, then each
+ * step with the checker's marks. Re-made each frame (a path is short), so
+ * a step still streaming shows as it grows. */
+static void path_view(ui_screen *s, const view *v, ui_rect r)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    ui_rect in = padded(layout_inner(r));
+    char title[96], *text = tree_path_text(&v->tr, v->path_node, s->utf8);
+    wrap_lines w;
+    int top;
+    snprintf(title, sizeof title, "Path to node %d", v->path_node);
+    paint_box(g, r, title, ROLE_TITLE);
+    s->wrap_node = -1;      /* the sample's wrapped lines are stale now */
+    if (!text || in.w <= 0 || in.h <= 0) { free(text); return; }
+    wrap_init(&w);
+    text_wrap(&w, text, strlen(text), 0, in.w, 0);
+    s->page = in.h;
+    s->max_top = w.n > in.h ? w.n - in.h : 0;
+    top = v->follow ? s->max_top : (v->scroll > s->max_top ? s->max_top : v->scroll);
+    s->top = top < 0 ? 0 : top;
+    for (int row = 0; row < in.h && s->top + row < w.n; row++) {
+        const wrap_line *l = &w.v[s->top + row];
+        const char *line = text + l->off;
+        ui_role role = !strncmp(line, "Problem:", 8) || !strncmp(line, "Answer:", 7) ? ROLE_TITLE
+                     : strstr(line, g->cross) && strncmp(g->cross, "x", 1) ? ROLE_NODE_WRONG
+                     : ROLE_NORMAL;
+        paint_text(in.y + row, in.x, in.w, line, l->len, role);
+    }
+    wrap_done(&w);
+    free(text);
+}
+
 void pane_thinking(ui_screen *s, const view *v, ui_rect r)
 {
     const glyphs *g = paint_glyphs(s->utf8);
@@ -104,6 +145,7 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
     ui_rect in = padded(layout_inner(r));
     int na, nb, nsep, total, top;
 
+    if (v->path_node >= 0 && v->path_node < v->tr.n) { path_view(s, v, r); return; }
     if (n && n->kind != NODE_ROOT) {
         int count = 0;
         view_focus_index(v, &count);
@@ -111,7 +153,7 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
         if (count > 1)
             snprintf(title, sizeof title, "Thinking %s %s (%s)", g->dash,
                      node_name(v, id, name, sizeof name),
-                     n->status == NS_CHOSEN ? "done" : status_word(n->status));
+                     n->status == NS_CHOSEN ? "done" : node_status_word(v, n->status));
         else
             snprintf(title, sizeof title, "Thinking (%s)",
                      n->status == NS_CHOSEN ? "done" : status_word(n->status));
@@ -288,7 +330,7 @@ static int sample_line(ui_screen *s, const view *v, int y, int x, int w)
         return 1;
     }
     if (n->status == NS_CANCELLED || n->status == NS_PRUNED) {
-        paint_str(y, x, w, status_word(n->status), ROLE_DIM);
+        paint_str(y, x, w, node_status_word(v, n->status), ROLE_DIM);
         return 1;
     }
     if (!n->answer || !*n->answer) {
@@ -383,19 +425,43 @@ static int draw_votes(ui_screen *s, const view *v, ui_rect in)
         if (y < end && v->running)
             paint_fmt(y++, in.x, in.w, ROLE_DIM, "waiting for the first answer%s", g->ellipsis);
     }
+    double max_w = 0;
     for (int i = 0; i < t->n; i++) {
         int lw = text_width(t->e[i].answer, strlen(t->e[i].answer));
         if (lw > label_w) label_w = lw;
         if (t->e[i].count > max) max = t->e[i].count;
+        if (t->e[i].weight > max_w) max_w = t->e[i].weight;
     }
     if (t->no_answer > max) max = t->no_answer;
     if (label_w > in.w / 3) label_w = in.w / 3;
     if (label_w < 1) label_w = 1;
     for (int i = 0; i < t->n && y < end; i++, y++) {
-        int is_lead = lead && t->e[i].count == t->e[0].count;
+        int is_lead = lead && (t->weighted ? t->e[i].weight == t->e[0].weight
+                                           : t->e[i].count == t->e[0].count);
         ui_role lr = is_lead ? ROLE_VOTE_LEADER : ROLE_NORMAL;
         int bar_w = in.w - label_w - 10, x = in.x;
-        char tail[32];
+        char tail[64];
+        if (t->weighted) {
+            /* ranked by weight: the bar shows the weight, the tail both */
+            const tally_entry *e = &t->e[i];
+            snprintf(tail, sizeof tail, "%d vote%s, weight %.2f", e->count, e->count == 1 ? "" : "s",
+                     e->weight);
+            if (in.w - label_w - (int)strlen(tail) - 2 < 4)
+                snprintf(tail, sizeof tail, "%d w%.2f", e->count, e->weight);
+            bar_w = in.w - label_w - (int)strlen(tail) - 2;
+            if (i > 0 && y == end - 1 && t->n - i > 1) {
+                paint_fmt(y, in.x, in.w, ROLE_DIM, "+%d more answers", t->n - i);
+                y++;
+                break;
+            }
+            paint_str(y, x, label_w, e->answer, lr);
+            x += label_w + 1;
+            if (bar_w > 0)
+                draw_bar(g, y, x, bar_w, (int)(e->weight * 1000 + 0.5), (int)(max_w * 1000 + 0.5),
+                         is_lead ? ROLE_VOTE_LEADER : ROLE_VOTE_BAR);
+            paint_str(y, in.x + in.w - (int)strlen(tail), (int)strlen(tail), tail, lr);
+            continue;
+        }
         if (i > 0 && y == end - 1 && t->n - i > 1) {
             paint_fmt(y, in.x, in.w, ROLE_DIM, "+%d more answers", t->n - i);
             y++;
@@ -497,11 +563,65 @@ static int draw_nodes(ui_screen *s, const view *v, ui_rect in)
     return y - in.y;
 }
 
-void pane_side(ui_screen *s, const view *v, ui_rect r)
+/* The votes (and sample list) of a voting run, in box r. */
+static void votes_box(ui_screen *s, const view *v, ui_rect r, int joined)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    ui_rect in = padded(layout_inner(r));
+    int used;
+    if (joined) { paint_box(g, r, NULL, ROLE_TITLE); paint_joint(g, r, "Votes", ROLE_TITLE); }
+    else paint_box(g, r, "Votes", ROLE_TITLE);
+    if (in.w <= 0 || in.h <= 0) return;
+    used = draw_votes(s, v, in);
+    if (used) { in.y += used + 1; in.h -= used + 1; }
+    /* a tree's nodes are in the tree, not a list of samples */
+    if (in.h > 2) draw_problem(v, in);
+}
+
+/* The run's tree in box r; the title says when the keys are on it. */
+static void tree_box(ui_screen *s, view *v, ui_rect r, double now)
+{
+    const glyphs *g = paint_glyphs(s->utf8);
+    ui_rect in = layout_inner(r);
+    char title[96], n[32];
+    if (v->tree.focus)
+        snprintf(title, sizeof title, "Tree %s keys here", g->dash);
+    else
+        snprintf(title, sizeof title, "Tree %s %s node%s", g->dash,
+                 paint_count(v->tr.n, n, sizeof n), v->tr.n == 1 ? "" : "s");
+    paint_box(g, r, title, v->tree.focus ? ROLE_TAB_ACTIVE : ROLE_TITLE);
+    if (in.w <= 0 || in.h <= 0) return;
+    if (v->tree.focus)
+        paint_box_footer(g, r, v->tree.compact ? " v: detailed  Esc " : " Enter c / v e E Esc ",
+                         ROLE_DIM);
+    else {
+        char hint[40];
+        snprintf(hint, sizeof hint, " %s: explore ", keymap_first_key(ACT_TREE_FOCUS));
+        paint_box_footer(g, r, hint, ROLE_DIM);
+    }
+    tree_draw(&v->tree, &v->tr, in, s->utf8, s->spin, now);
+}
+
+void pane_side(ui_screen *s, view *v, ui_rect r, double now)
 {
     const glyphs *g = paint_glyphs(s->utf8);
     ui_rect in = padded(layout_inner(r));
     int sc = is_sc_like(s, v), used;
+    if (v->started && view_has_tree(v)) {
+        int votes = v->tr.has_votes;
+        if (s->lay.mode == LAYOUT_TABS || !votes) {
+            if (votes && s->lay.tab != TAB_TREE) votes_box(s, v, r, 0);
+            else tree_box(s, v, r, now);
+        } else if (r.h >= 20) {
+            /* both: the tree above, the votes below, sharing a border row */
+            int vh = r.h * 2 / 5 < 9 ? 9 : r.h * 2 / 5;
+            ui_rect top = { r.x, r.y, r.w, r.h - vh + 1 }, bot = { r.x, r.y + r.h - vh, r.w, vh };
+            tree_box(s, v, top, now);
+            votes_box(s, v, bot, 1);
+        } else if (v->tree.show_votes) votes_box(s, v, r, 0);
+        else tree_box(s, v, r, now);
+        return;
+    }
     paint_box(g, r, sc ? "Votes" : "Run", ROLE_TITLE);
     if (in.w <= 0 || in.h <= 0) return;
     if (!v->started) {

@@ -29,8 +29,32 @@ void screen_done(ui_screen *s)
 void screen_layout(ui_screen *s, int cols, int rows, int want_side)
 {
     s->want_side = want_side;
-    layout_compute(&s->lay, cols, rows, want_side, s->tab);
+    s->cols = cols;
+    s->rows = rows;
+    /* keep what the last frame knew of the run (a Tree tab may be open);
+     * screen_draw corrects the flags when the run changed */
+    s->side_flags = want_side ? s->side_flags | LAYOUT_SIDE : 0;
+    layout_compute(&s->lay, cols, rows, s->side_flags, s->tab);
     s->tab = s->lay.tab;
+}
+
+/* The side column's flags for this view: wider for a tree, and a Tree
+ * tab of its own when the run also votes. */
+static int side_flags(const ui_screen *s, const view *v)
+{
+    int f;
+    if (!s->want_side) return 0;
+    f = LAYOUT_SIDE;
+    if (v->started && view_has_tree(v)) {
+        f |= LAYOUT_WIDE_SIDE;
+        if (v->tr.has_votes) f |= LAYOUT_TREE_TAB;
+    }
+    return f;
+}
+
+layout_tab screen_next_tab(const ui_screen *s)
+{
+    return layout_next_tab(s->tab, s->side_flags);
 }
 
 void screen_overlay(ui_screen *s, ui_overlay o, const char *title, char *text)
@@ -72,6 +96,15 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
     if (v->running) {
         x += paint_str(r.y, x, 2, " ", ROLE_STATUS);
         x += paint_str(r.y, x, 2, g->spin[s->spin % g->n_spin], ROLE_SPINNER);
+    }
+    if (v->tree.searching) {
+        int w = paint_str(r.y, x + 1, r.x + r.w - rw - x - 1, "find in tree: ", ROLE_STATUS);
+        s->search_x = x + 1 + w + paint_str(r.y, x + 1 + w, r.x + r.w - rw - x - 1 - w,
+                                            v->tree.search, ROLE_STATUS);
+        if (msg)    /* "not found: ..." */
+            paint_str(r.y, s->search_x + 2, r.x + r.w - rw - s->search_x - 2, msg,
+                      v->msg_role == ROLE_STATUS_ERROR ? ROLE_STATUS_ERROR : ROLE_STATUS);
+        return;
     }
     if (msg) {
         paint_str(r.y, x + 1, r.x + r.w - rw - x - 1, msg,
@@ -160,16 +193,19 @@ static void input_line(ui_rect r, int *cy, int *cx)
 
 /* ---- tabs (narrow terminals) ---- */
 
-static void tab_bar(ui_screen *s, const view *v, ui_rect r, int want_side)
+static void tab_bar(ui_screen *s, const view *v, ui_rect r, int flags)
 {
-    const char *names[TAB__COUNT] = { "Thinking", "Answer", "Votes" };
+    const char *names[TAB__COUNT] = { "Thinking", "Answer", "Votes", "Tree" };
     const glyphs *g = paint_glyphs(s->utf8);
     int x = r.x;
-    if (!(v->started ? v->tr.has_votes || !strcmp(v->strategy, "sc")
-                     : s->strategy && !strcmp(s->strategy, "sc")))
+    if (v->started && view_has_tree(v) && !v->tr.has_votes)
+        names[TAB_SIDE] = "Tree";
+    else if (!(v->started ? v->tr.has_votes || !strcmp(v->strategy, "sc")
+                          : s->strategy && !strcmp(s->strategy, "sc")))
         names[TAB_SIDE] = "Run";
     paint_fill(r.y, r.x, r.w, ROLE_TAB);
-    for (int t = 0; t < (want_side ? TAB__COUNT : TAB_SIDE); t++) {
+    for (int t = 0; t < TAB__COUNT; t++) {
+        if (!layout_tab_shown((layout_tab)t, flags)) continue;
         if (t) x += paint_str(r.y, x, r.x + r.w - x, g->v, ROLE_BORDER);
         x += paint_fmt(r.y, x, r.x + r.w - x, t == (int)s->lay.tab ? ROLE_TAB_ACTIVE : ROLE_TAB,
                        " %s ", names[t]);
@@ -231,6 +267,7 @@ static void help_overlay(ui_screen *s)
     static const char *const footer[] = {
         "",
         "* only when the problem line is empty",
+        "tree: only while the tree pane has the keys (Ctrl-T or F9; Esc gives them back)",
         "Problem line: emacs keys (Ctrl-A/E/K/U/W, Alt-B/F), Up/Down for history, "
         "Ctrl-R to search it.",
         "Esc closes this window.",
@@ -315,10 +352,15 @@ void screen_new_run(ui_screen *s)
     s->top = s->max_top = 0;
 }
 
-void screen_draw(ui_screen *s, const view *v, double now)
+void screen_draw(ui_screen *s, view *v, double now)
 {
     const layout *l = &s->lay;
-    int cy = -1, cx = -1;
+    int cy = -1, cx = -1, flags = side_flags(s, v);
+    if (flags != s->side_flags) {
+        s->side_flags = flags;
+        layout_compute(&s->lay, s->cols, s->rows, flags, s->tab);
+        s->tab = s->lay.tab;
+    }
     if (l->mode == LAYOUT_TINY) {
         too_small(l);
         if (s->quit_prompt && l->rows > 0)
@@ -330,16 +372,19 @@ void screen_draw(ui_screen *s, const view *v, double now)
     }
     bkgdset(' ' | (chtype)theme_attr(ROLE_NORMAL));
     erase();
-    if (l->mode == LAYOUT_TABS) tab_bar(s, v, l->tabs, s->want_side);
+    if (l->mode == LAYOUT_TABS) tab_bar(s, v, l->tabs, s->side_flags);
     if (l->thinking.w) pane_thinking(s, v, l->thinking);
     if (l->answer.w) pane_answer(s, v, l->answer, l->mode == LAYOUT_FULL);
-    if (l->side.w) pane_side(s, v, l->side);
+    if (l->side.w) pane_side(s, v, l->side, now);
     if (l->answer_line.w) pane_answer_line(s, v, l->answer_line);
     input_line(l->input, &cy, &cx);
     status_line(s, v, l->status, now);
     if (s->overlay == OVERLAY_HELP) help_overlay(s);
     else if (s->overlay == OVERLAY_PROMPT) text_overlay(s);
-    if (s->overlay == OVERLAY_NONE && !s->quit_prompt && cy >= 0) {
+    if (s->overlay == OVERLAY_NONE && !s->quit_prompt && v->tree.searching) {
+        curs_set(1);
+        move(l->status.y, s->search_x < l->status.x + l->status.w ? s->search_x : l->status.w - 1);
+    } else if (s->overlay == OVERLAY_NONE && !s->quit_prompt && cy >= 0 && !v->tree.focus) {
         curs_set(1);
         move(cy, cx);
     } else curs_set(0);

@@ -23,6 +23,8 @@ typedef struct {
     int utf8;                   /* Unicode glyphs (else ASCII) */
     layout_tab tab;
     int want_side;              /* the side pane (and its tab) exists */
+    int side_flags;             /* LAYOUT_* flags the layout was made with */
+    int cols, rows;
 
     /* The settings the next solve will use, shown in the status line
      * when no run is going. Borrowed. */
@@ -31,6 +33,7 @@ typedef struct {
     double temperature;
 
     int quit_prompt;            /* "Quit ponder? (y/n)" */
+    int search_x;               /* where the tree search's cursor goes */
     int spin;                   /* spinner frame */
 
     ui_overlay overlay;
@@ -48,7 +51,12 @@ void screen_init(ui_screen *s, int utf8);
 void screen_done(ui_screen *s);
 /* One layout computation for a new size (KEY_RESIZE) or tab. */
 void screen_layout(ui_screen *s, int cols, int rows, int want_side);
-void screen_draw(ui_screen *s, const view *v, double now);
+/* Draws a frame. The view's tree rows are brought up to date and its
+ * scroll offset settled, hence the non-const view. A run that grows a
+ * tree (or stops having one) changes the layout here. */
+void screen_draw(ui_screen *s, view *v, double now);
+/* The tab after the current one, among the tabs the last frame had. */
+layout_tab screen_next_tab(const ui_screen *s);
 /* Forgets what was wrapped for the last run (call when a new one starts). */
 void screen_new_run(ui_screen *s);
 /* Takes ownership of text (may be NULL for the help overlay). */
@@ -59,6 +67,6 @@ void screen_scroll_overlay(ui_screen *s, int delta);
 void pane_thinking(ui_screen *s, const view *v, ui_rect r);
 void pane_answer(ui_screen *s, const view *v, ui_rect r, int joined);
 void pane_answer_line(ui_screen *s, const view *v, ui_rect r);
-void pane_side(ui_screen *s, const view *v, ui_rect r);
+void pane_side(ui_screen *s, view *v, ui_rect r, double now);
 
 #endif

@@ -20,6 +20,7 @@ static const char *const role_names[ROLE__COUNT] = {
     "vote_bar", "vote_leader", "status", "status_error", "spinner", "input",
     "help", "help_key", "node_chosen", "node_pruned", "tab", "tab_active",
     "error", "notice", "dim",
+    "node_expanded", "node_frontier", "node_solution", "node_wrong", "node_new",
 };
 
 /* Kept equal to themes/default.theme and themes/mono.theme (a unit test
@@ -36,7 +37,10 @@ static const char builtin_default[] =
     "node_chosen=bright-green,default,bold\n" "node_pruned=gray,default\n"
     "tab=default,default\n" "tab_active=black,cyan,bold\n"
     "error=bright-red,default,bold\n" "notice=yellow,default\n"
-    "dim=gray,default\n";
+    "dim=gray,default\n"
+    "node_expanded=default,default\n" "node_frontier=cyan,default\n"
+    "node_solution=bright-yellow,default,bold\n" "node_wrong=bright-red,default\n"
+    "node_new=black,yellow\n";
 
 static const char builtin_mono[] =
     "[colors]\n"
@@ -50,7 +54,10 @@ static const char builtin_mono[] =
     "node_chosen=default,default,bold\n" "node_pruned=default,default,dim\n"
     "tab=default,default\n" "tab_active=default,default,reverse\n"
     "error=default,default,bold\n" "notice=default,default,underline\n"
-    "dim=default,default,dim\n";
+    "dim=default,default,dim\n"
+    "node_expanded=default,default\n" "node_frontier=default,default\n"
+    "node_solution=default,default,bold+underline\n" "node_wrong=default,default,bold+italic\n"
+    "node_new=default,default,reverse\n";
 
 const char *theme_role_name(ui_role r)
 {
@@ -342,7 +349,7 @@ void theme_apply(const theme *t)
             a |= COLOR_PAIR(i + 1);
         } else if (st.bg >= 0 && st.bg != 8 && !(st.attrs & THEME_REVERSE) &&
                    (i == ROLE_STATUS || i == ROLE_STATUS_ERROR || i == ROLE_TAB_ACTIVE ||
-                    i == ROLE_SPINNER)) {
+                    i == ROLE_SPINNER || i == ROLE_NODE_NEW)) {
             a |= A_REVERSE;   /* no colour: a coloured bar becomes reverse video */
         }
         role_attr[i] = a;

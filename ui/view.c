@@ -9,13 +9,18 @@ void view_init(view *v)
     memset(v, 0, sizeof *v);
     trace_init(&v->tr);
     v->focus = -1;
+    v->path_node = -1;
     v->follow = 1;
+    tree_init(&v->tree);
+    event_log_init(&v->log);
     v->confidence = -1;
 }
 
 void view_done(view *v)
 {
     trace_done(&v->tr);
+    tree_done(&v->tree);
+    event_log_done(&v->log);
 }
 
 void view_reset(view *v, double now)
@@ -23,9 +28,11 @@ void view_reset(view *v, double now)
     char msg[sizeof v->msg];
     ui_role role = v->msg_role;
     double until = v->msg_until;
+    int compact = v->tree.compact;
     memcpy(msg, v->msg, sizeof msg);
     view_done(v);
     view_init(v);
+    v->tree.compact = compact;
     memcpy(v->msg, msg, sizeof msg);
     v->msg_role = role;
     v->msg_until = until;
@@ -36,8 +43,15 @@ void view_reset(view *v, double now)
 
 int view_apply(view *v, const event *ev, double now)
 {
-    trace_apply(&v->tr, ev);
+    int ok = trace_apply(&v->tr, ev) == 0;
+    event_log_push(&v->log, ev);
     switch (ev->kind) {
+    case EV_NODE_ADD:
+        if (ok) tree_node_added(&v->tree, &v->tr, ev->node, now);
+        break;
+    case EV_STATUS:
+        if (ok && ev->status == NS_STREAMING) tree_node_active(&v->tree, &v->tr, ev->node);
+        break;
     case EV_RUN_START:
         snprintf(v->strategy, sizeof v->strategy, "%s", ev->strategy ? ev->strategy : "");
         snprintf(v->model, sizeof v->model, "%s", ev->model ? ev->model : "");
@@ -93,6 +107,9 @@ int view_followable(const view *v, int *ids, int cap)
 int view_focus(const view *v)
 {
     if (v->focus >= 0 && v->focus < v->tr.n) return v->focus;
+    /* a tree's Thinking pane shows the node the tree's cursor is on */
+    if (v->tree.cursor > 0 && v->tree.cursor < v->tr.n && view_has_tree(v))
+        return v->tree.cursor;
     for (int i = 0; i < v->tr.n; i++)
         if (v->tr.nodes[i].kind != NODE_ROOT) return i;
     return v->tr.n > 0 ? 0 : -1;
@@ -114,6 +131,7 @@ void view_cycle(view *v, int delta)
 {
     int count = 0, at = view_focus_index(v, &count);
     if (count == 0) return;
+    v->path_node = -1;
     at = at < 0 ? 0 : ((at + delta) % count + count) % count;
     for (int i = 0, k = 0; i < v->tr.n; i++) {
         if (v->tr.nodes[i].kind == NODE_ROOT) continue;
@@ -125,6 +143,11 @@ void view_cycle(view *v, int delta)
         v->follow = n && n->status == NS_STREAMING;
         v->scroll = 0;
     }
+}
+
+int view_has_tree(const view *v)
+{
+    return tree_wanted(&v->tr);
 }
 
 const char *view_run_error(const view *v)

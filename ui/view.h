@@ -3,11 +3,14 @@
  * The view owns a trace fed by trace_apply() (the same tree the run thread
  * grows) plus what only the screen cares about: which sample the Thinking
  * pane follows, how far it is scrolled, the clock, the last retry message
- * and a transient status-line message. No ncurses here. */
+ * and a transient status-line message, the tree pane's state, and every
+ * event of the run (for export). No ncurses here. */
 #ifndef PONDER_UI_VIEW_H
 #define PONDER_UI_VIEW_H
+#include "tutor/export.h"
 #include "tutor/trace.h"
 #include "ui/theme.h"
+#include "ui/tree.h"
 
 typedef struct {
     trace tr;
@@ -29,6 +32,11 @@ typedef struct {
     int focus;
     int follow;             /* stick to the bottom as text streams */
     int scroll;             /* first shown line when !follow */
+    int path_node;          /* >= 0: the Thinking pane shows the path to this
+                             * node (Enter in the tree) instead of a sample */
+
+    tree_view tree;         /* the side pane's tree (ui/tree.h) */
+    event_log log;          /* every event of the current run, in order */
 
     /* One transient message for the status line. */
     char msg[512];
@@ -51,8 +59,11 @@ int view_followable(const view *v, int *ids, int cap);
 int view_focus(const view *v);
 /* Index (0-based) of the focused node among the followable ones, or -1. */
 int view_focus_index(const view *v, int *count);
-/* Moves the focus by delta (wraps around). */
+/* Moves the focus by delta (wraps around); leaves the path view. */
 void view_cycle(view *v, int delta);
+
+/* 1 when the side pane should show the run's tree (tree_wanted). */
+int view_has_tree(const view *v);
 
 /* Why the run failed: the run-level error, else the first node's, else NULL. */
 const char *view_run_error(const view *v);

@@ -76,3 +76,6 @@ kill "$server_pid" 2>/dev/null; server_pid=""
 BENCH_RUNS=11 "$BUILD"/bench/bench_startup "$PONDER" -m openai:bench --base-url http://127.0.0.1:9/v1 \
     | sed 's/^/startup       /'
 echo "              (goals: first frame <= 50 ms, peak RSS <= 20 MB)"
+
+# 4. The tree pane: a 5,000-node trace drawn whole-screen, frame by frame.
+"$BUILD"/bench/bench_tree

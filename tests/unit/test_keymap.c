@@ -62,10 +62,12 @@ static void test_table_sane(void **state)
         assert_true(e->name[0]);
         assert_true(e->act > ACT_NONE && e->act < ACT__COUNT);
         if (e->key >= 0x20 && e->key < 0x1000000 && e->key != 0x7f)
-            assert_int_equal(e->when, KM_EMPTY);
+            assert_true(e->when == KM_EMPTY || e->when == KM_TREE);
         for (int j = 0; j < i; j++) {
             const keymap_entry *f = keymap_at(j);
             if (f->key != e->key) continue;
+            /* the tree's keys are a layer of their own */
+            if ((f->when == KM_TREE) != (e->when == KM_TREE)) continue;
             /* same key twice: only allowed if it is the same action, and an
              * earlier KM_ANY binding would shadow any later one */
             assert_int_equal(f->act, e->act);
@@ -105,7 +107,7 @@ static void test_help_keys(void **state)
 static void test_help_rows(void **state)
 {
     (void)state;
-    char keys[128], all[2048] = "";
+    char keys[128], all[4096] = "";
     const char *help;
     int rows = 0;
     while (keymap_help_row(rows, keys, sizeof keys, &help)) {
@@ -125,6 +127,35 @@ static void test_help_rows(void **state)
     assert_int_equal(keymap_help_row(rows, keys, sizeof keys, &help), 0);
 }
 
+/* Tree focus: its own keys first, then the rest as on an empty line. */
+static void test_tree_lookup(void **state)
+{
+    (void)state;
+    assert_int_equal(keymap_lookup(KM_CTRL('t'), 0), ACT_TREE_FOCUS);
+    assert_int_equal(keymap_lookup(KM_FN(KEY_F(9)), 0), ACT_TREE_FOCUS);
+    assert_int_equal(keymap_lookup('j', 1), ACT_NONE);          /* typed, not a tree move */
+    assert_int_equal(keymap_lookup(27, 0), ACT_CANCEL);
+    assert_int_equal(keymap_lookup_in('j', 0, 1), ACT_TREE_DOWN);
+    assert_int_equal(keymap_lookup_in(KM_FN(KEY_UP), 0, 1), ACT_TREE_UP);
+    assert_int_equal(keymap_lookup_in('h', 0, 1), ACT_TREE_PARENT);
+    assert_int_equal(keymap_lookup_in(KM_FN(KEY_RIGHT), 1, 1), ACT_TREE_CHILD);
+    assert_int_equal(keymap_lookup_in('>', 0, 1), ACT_TREE_NEXT_SIBLING);
+    assert_int_equal(keymap_lookup_in(KM_FN(KEY_NPAGE), 0, 1), ACT_TREE_PAGE_DOWN);
+    assert_int_equal(keymap_lookup_in(KM_FN(KEY_HOME), 0, 1), ACT_TREE_HOME);
+    assert_int_equal(keymap_lookup_in('\r', 0, 1), ACT_TREE_PATH);
+    assert_int_equal(keymap_lookup_in('c', 0, 1), ACT_TREE_COLLAPSE);
+    assert_int_equal(keymap_lookup_in('/', 0, 1), ACT_TREE_SEARCH);
+    assert_int_equal(keymap_lookup_in('v', 0, 1), ACT_TREE_COMPACT);
+    assert_int_equal(keymap_lookup_in('e', 0, 1), ACT_TREE_EXPORT_DOT);
+    assert_int_equal(keymap_lookup_in('E', 0, 1), ACT_TREE_EXPORT_JSON);
+    assert_int_equal(keymap_lookup_in(27, 0, 1), ACT_TREE_LEAVE);
+    assert_int_equal(keymap_lookup_in(KM_CTRL('t'), 0, 1), ACT_TREE_FOCUS);
+    assert_int_equal(keymap_lookup_in(KM_CTRL('c'), 0, 1), ACT_INTERRUPT);
+    assert_int_equal(keymap_lookup_in('?', 0, 1), ACT_HELP);   /* nothing types into the line */
+    assert_int_equal(keymap_lookup_in('\t', 0, 1), ACT_NEXT_SAMPLE);
+    assert_int_equal(keymap_lookup_in('j', 1, 0), ACT_NONE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_every_action_documented),
         cmocka_unit_test(test_help_keys),
         cmocka_unit_test(test_help_rows),
+        cmocka_unit_test(test_tree_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,7 +96,7 @@ static void test_sweep(void **state)
     (void)state;
     for (int cols = 0; cols <= 250; cols++)
         for (int rows = 0; rows <= 80; rows++)
-            for (int side = 0; side <= 1; side++)
+            for (int side = 0; side <= 7; side++)
                 for (int tab = 0; tab < TAB__COUNT; tab++) {
                     layout l;
                     layout_compute(&l, cols, rows, side, (layout_tab)tab);

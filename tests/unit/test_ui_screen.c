@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "tests/fixtures/tree_run.h"
 #include "ui/curses.h"
 #include "ui/input.h"
 #include "ui/screen.h"
@@ -239,11 +240,135 @@ static void test_every_size(void **state)
     view_done(&v);
 }
 
+static void apply_ev(void *ud, const event *ev) { view_apply(ud, ev, 1.0); }
+
+/* A tree-search run: the side pane becomes the tree, wider. */
+static void test_tree_pane(void **state)
+{
+    (void)state;
+    static char text[64 * 1024];
+    ui_screen s;
+    view v;
+    view_init(&v);
+    view_reset(&v, 0.5);
+    tree_run(apply_ev, &v, 1);
+    screen_init(&s, 1);
+    s.strategy = "tot";
+    draw_at(&s, &v, 100, 30);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "Tree \xe2\x80\x94 9 nodes"));
+    assert_non_null(strstr(text, "13 - 10 = 3 (left: 3 4 4) v=41"));
+    assert_non_null(strstr(text, "Ctrl-T: explore"));
+    assert_null(strstr(text, "Votes"));
+    assert_non_null(strstr(text, "Answer  19"));
+    assert_true(s.lay.side.w > 30);                         /* wider than the votes column */
+    /* tree focus: the title says so, and Enter's path fills the Thinking pane */
+    v.tree.focus = 1;
+    v.path_node = 5;
+    draw_at(&s, &v, 100, 30);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "Tree \xe2\x80\x94 keys here"));
+    assert_non_null(strstr(text, "Path to node 5"));
+    assert_non_null(strstr(text, "Step 2: 5\xc2\xb2 = 10   \xe2\x9c\x97 5\xc2\xb2 = 25"));
+    /* a search typed on the status line */
+    v.tree.searching = 1;
+    snprintf(v.tree.search, sizeof v.tree.search, "left");
+    draw_at(&s, &v, 100, 30);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "find in tree: left"));
+    v.tree.searching = 0;
+    /* narrow: the side tab is the tree */
+    draw_at(&s, &v, 40, 12);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, " Tree "));
+    s.tab = TAB_SIDE;
+    draw_at(&s, &v, 40, 12);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "13 - 10 = 3"));
+    screen_done(&s);
+    view_done(&v);
+}
+
+/* A tree that also votes (weighted): votes under the tree when there is
+ * room, one or the other when not, and a Tree tab of its own when narrow. */
+static void test_tree_and_votes(void **state)
+{
+    (void)state;
+    static char text[64 * 1024];
+    ui_screen s;
+    view v;
+    event ev;
+    tally t;
+    view_init(&v);
+    view_reset(&v, 0.5);
+    tree_run(apply_ev, &v, 1);
+    tally_init(&t);
+    tally_add_weighted(&t, "19", 2.41);
+    tally_add_weighted(&t, "19", 0.5);
+    tally_add_weighted(&t, "24", 1.2);
+    ev = event_make(EV_VOTE);
+    ev.node = 6;
+    ev.answer = "19";
+    ev.votes = t;
+    ev.has_votes = 1;
+    view_apply(&v, &ev, 1.0);
+    tally_done(&t);
+    screen_init(&s, 1);
+    s.strategy = "mcts";
+    draw_at(&s, &v, 120, 40);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "Tree \xe2\x80\x94 9 nodes"));
+    assert_non_null(strstr(text, "Votes"));
+    assert_non_null(strstr(text, "2 votes, weight 2.91"));
+    assert_non_null(strstr(text, "1 vote, weight 1.20"));
+    assert_true(strstr(text, "2 votes, weight 2.91") < strstr(text, "1 vote, weight 1.20"));
+    /* too short for both: the tree, or the votes after 't' */
+    draw_at(&s, &v, 100, 18);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "Tree \xe2\x80\x94"));
+    assert_null(strstr(text, "weight 2.91"));
+    v.tree.show_votes = 1;
+    draw_at(&s, &v, 100, 18);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "weight 2.91"));
+    /* 40x12: Thinking, Answer, Votes and Tree tabs */
+    draw_at(&s, &v, 40, 12);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "Thinking"));
+    assert_non_null(strstr(text, "Votes"));
+    assert_non_null(strstr(text, "Tree"));
+    s.tab = screen_next_tab(&s);
+    s.tab = screen_next_tab(&s);
+    s.tab = screen_next_tab(&s);
+    assert_int_equal(s.tab, TAB_TREE);
+    draw_at(&s, &v, 40, 12);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "13 - 10"));
+    s.tab = screen_next_tab(&s);
+    assert_int_equal(s.tab, TAB_THINKING);
+    /* every size, every tab, both glyph sets */
+    for (int utf8 = 0; utf8 <= 1; utf8++) {
+        screen_done(&s);
+        screen_init(&s, utf8);
+        for (int cols = 1; cols <= 130; cols += (cols < 30 ? 1 : 9))
+            for (int rows = 1; rows <= 45; rows += (rows < 16 ? 1 : 6)) {
+                s.tab = (layout_tab)((cols + rows) % TAB__COUNT);
+                v.tree.compact = (cols + rows) % 3 == 0;
+                v.tree.focus = (cols + rows) % 2;
+                draw_at(&s, &v, cols, rows);
+            }
+    }
+    screen_done(&s);
+    view_done(&v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_80x24),
         cmocka_unit_test(test_every_size),
+        cmocka_unit_test(test_tree_pane),
+        cmocka_unit_test(test_tree_and_votes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

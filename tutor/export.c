@@ -1,0 +1,226 @@
+/* export: DOT and JSON Lines from a run. */
+#include "tutor/export.h"
+#include "tutor/mem.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { LABEL_CHARS = 40 };
+
+void event_log_init(event_log *l)
+{
+    memset(l, 0, sizeof *l);
+}
+
+void event_log_done(event_log *l)
+{
+    for (int i = 0; i < l->n; i++)
+        event_free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+void event_log_push(event_log *l, const event *ev)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->v = mem_realloc(l->v, (size_t)l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = event_dup(ev);
+}
+
+/* Length of the valid UTF-8 sequence at s (len > 0 bytes), or 0 when the
+ * bytes there are not one (bad lead, short, overlong, surrogate, > U+10FFFF). */
+static size_t utf8_valid(const unsigned char *s, size_t len)
+{
+    unsigned c = s[0], cp;
+    size_t n;
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) { n = 2; cp = c & 0x1f; }
+    else if (c >= 0xe0 && c <= 0xef) { n = 3; cp = c & 0x0f; }
+    else if (c >= 0xf0 && c <= 0xf4) { n = 4; cp = c & 0x07; }
+    else return 0;
+    if (len < n) return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
+}
+
+/* Writes s inside a DOT double-quoted string: at most max characters
+ * (then "…"), quotes and backslashes escaped, a newline as DOT's \n (or a
+ * space when flat), other control bytes as spaces, bad UTF-8 as U+FFFD. */
+static void put_esc(FILE *f, const char *str, int max, int flat)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    size_t len = strlen((const char *)s);
+    int chars = 0;
+    while (len > 0) {
+        size_t n = utf8_valid(s, len);
+        if (max > 0 && chars == max) { fputs("\xe2\x80\xa6", f); return; }
+        if (n == 0) { fputs("\xef\xbf\xbd", f); n = 1; }
+        else if (*s == '"' || *s == '\\') { fputc('\\', f); fputc(*s, f); }
+        else if (*s == '\n') fputs(flat ? " " : "\\n", f);
+        else if (*s < 0x20 || *s == 0x7f) fputc(' ', f);
+        else fwrite(s, 1, n, f);
+        s += n;
+        len -= n;
+        chars++;
+    }
+}
+
+/* What a node says in one line: its label, else its own step text (the
+ * answer channel), else its thinking. */
+static const char *node_text(const trace_node *n)
+{
+    if (n->label && *n->label) return n->label;
+    if (n->answer_text.s && *n->answer_text.s) return n->answer_text.s;
+    if (n->thinking.s && *n->thinking.s) return n->thinking.s;
+    return node_kind_name(n->kind);
+}
+
+static void put_scores(FILE *f, const trace_node *n)
+{
+    const node_scores *sc = &n->scores;
+    if (sc->has & SCORE_VALUE) fprintf(f, "\\nv=%g", sc->value);
+    if (sc->has & SCORE_PRM) fprintf(f, "\\np=%.2f", sc->prm);
+    if (sc->has & SCORE_ORM) fprintf(f, "\\norm=%.2f", sc->orm);
+    if (sc->has & SCORE_VISITS) {
+        fprintf(f, "\\nN=%d", sc->visits);
+        if ((sc->has & SCORE_W) && sc->visits > 0) fprintf(f, " Q=%.2f", sc->w / sc->visits);
+    }
+    if ((sc->has & SCORE_CHECK) && sc->check == CHECK_WRONG) {
+        /* "5² = 10 ✗, 5² = 25": the step shows the claim; add the fix */
+        const char *fix = n->mark ? strstr(n->mark, "\xe2\x9c\x97, ") : NULL;
+        fputs("\\n\xe2\x9c\x97 ", f);
+        put_esc(f, fix && fix[5] ? fix + 5 : n->mark ? n->mark : "wrong step", LABEL_CHARS, 1);
+    }
+    if (n->answer && *n->answer) {
+        fputs("\\n\xe2\x86\x92 ", f);
+        put_esc(f, n->answer, LABEL_CHARS, 1);
+    }
+}
+
+/* The edge's score: the child's value, else Q, else its PRM score. */
+static int edge_label(FILE *f, const trace_node *n)
+{
+    const node_scores *sc = &n->scores;
+    if (sc->has & SCORE_VALUE) return fprintf(f, ", label=\"%g\"", sc->value);
+    if ((sc->has & SCORE_VISITS) && (sc->has & SCORE_W) && sc->visits > 0)
+        return fprintf(f, ", label=\"Q=%.2f\"", sc->w / sc->visits);
+    if (sc->has & SCORE_PRM) return fprintf(f, ", label=\"%.2f\"", sc->prm);
+    return 0;
+}
+
+int export_dot(const trace *t, FILE *f)
+{
+    fputs("digraph ponder {\n"
+          "  graph [rankdir=TB, fontname=\"Helvetica\"];\n"
+          "  node [shape=box, style=\"rounded\", fontname=\"Helvetica\", fontsize=10];\n"
+          "  edge [fontname=\"Helvetica\", fontsize=9, color=\"gray40\"];\n", f);
+    for (int i = 0; i < t->n; i++) {
+        const trace_node *n = &t->nodes[i];
+        int wrong = (n->scores.has & SCORE_CHECK) && n->scores.check == CHECK_WRONG;
+        fprintf(f, "  n%d [label=\"", n->id);
+        if (n->kind == NODE_ROOT) {
+            fputs("Problem: ", f);
+            put_esc(f, t->problem && *t->problem ? t->problem : node_text(n), 2 * LABEL_CHARS, 1);
+        } else {
+            put_esc(f, node_text(n), LABEL_CHARS, 1);
+            put_scores(f, n);
+        }
+        fputc('"', f);
+        if (n->kind == NODE_ROOT) fputs(", shape=note", f);
+        else if (n->kind == NODE_ANSWER) fputs(", shape=doublecircle", f);
+        else if (n->answer && *n->answer) fputs(", peripheries=2", f);
+        if (n->status == NS_CHOSEN)
+            fputs(", style=\"rounded,bold,filled\", penwidth=2.5, color=\"#1a7f37\", "
+                  "fillcolor=\"#e6f4ea\"", f);
+        else if (n->status == NS_PRUNED || n->status == NS_CANCELLED)
+            fputs(", style=\"rounded,dashed\", color=\"gray60\", fontcolor=\"gray50\"", f);
+        else if (n->status == NS_FAILED)
+            fputs(", style=\"rounded,dotted\", color=\"orange\"", f);
+        if (wrong) fputs(", color=\"red\", fontcolor=\"red\"", f);
+        fputs("];\n", f);
+    }
+    for (int i = 0; i < t->n; i++) {
+        const trace_node *n = &t->nodes[i];
+        const trace_node *p = trace_cget(t, n->parent);
+        if (!p) continue;
+        fprintf(f, "  n%d -> n%d [", p->id, n->id);
+        if (n->status == NS_CHOSEN &&
+            (p->status == NS_CHOSEN || p->kind == NODE_ROOT))
+            fputs("penwidth=2.5, color=\"#1a7f37\"", f);
+        else if (n->status == NS_PRUNED || n->status == NS_CANCELLED)
+            fputs("style=dashed, color=\"gray60\"", f);
+        else fputs("penwidth=1", f);
+        edge_label(f, n);
+        fputs("];\n", f);
+    }
+    fputs("}\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+int export_events(const event_log *log, FILE *f)
+{
+    for (int i = 0; log && i < log->n; i++) {
+        char *j = event_to_json(log->v[i]);
+        if (!j) return -1;
+        fputs(j, f);
+        fputc('\n', f);
+        free(j);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t a = strlen(s), b = strlen(tail);
+    return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+int export_file(const char *path, const trace *t, const event_log *log,
+                char *err, size_t errlen)
+{
+    char tmp[4096];
+    int fd, rc, e;
+    FILE *f;
+    if (!path || !*path) {
+        snprintf(err, errlen, "no file name");
+        return -1;
+    }
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    fd = mkstemp(tmp);
+    if (fd < 0) goto fail;
+    fchmod(fd, 0644);       /* mkstemp's 0600 is for secrets; this is for sharing */
+    f = fdopen(fd, "w");
+    if (!f) { e = errno; close(fd); errno = e; goto fail_unlink; }
+    rc = ends_with(path, ".dot") || ends_with(path, ".gv") ? export_dot(t, f)
+                                                            : export_events(log, f);
+    if (rc < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        e = errno ? errno : EIO;
+        fclose(f);
+        errno = e;
+        goto fail_unlink;
+    }
+    if (fclose(f) != 0) goto fail_unlink;
+    if (rename(tmp, path) < 0) goto fail_unlink;
+    return 0;
+fail_unlink:
+    e = errno;
+    unlink(tmp);
+    errno = e;
+fail:
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return -1;
+}
