@@ -5,6 +5,7 @@
  * as it comes; sc prints each sample whole when it finishes (interleaved
  * deltas of ten chains would be unreadable), then the vote. */
 #include "app/headless.h"
+#include "tutor/export.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ typedef struct {
     int samples_done;
     char last_msg[512];       /* the last message on stderr: ten samples that
                                * fail alike are said once */
+    event_log *log;           /* every event, for --export; NULL without it */
 } hl_state;
 
 static void say(hl_state *s, const char *prefix, const char *msg)
@@ -172,6 +174,8 @@ static void print_done(const event *ev, hl_state *s)
 static void emit(void *ud, const event *ev)
 {
     hl_state *s = ud;
+    if (s->log)
+        event_log_push(s->log, ev);
     if (s->cfg->json) {
         char *js = event_to_json(ev);
         if (js) {
@@ -291,7 +295,10 @@ int headless_solve(const app_config *cfg, const char *problem)
         .cancel = &cancel_flag,
     };
     ctx.opt.name = cfg->strategy;
-    hl_state s = { .cfg = cfg, .ctx = &ctx, .last_ch = -1 };
+    event_log log;
+    event_log_init(&log);
+    hl_state s = { .cfg = cfg, .ctx = &ctx, .last_ch = -1,
+                   .log = cfg->export_path[0] ? &log : NULL };
     const strategy_info *si = strategy_find(cfg->strategy);
     int n = ctx.opt.n > 0 ? ctx.opt.n : si ? si->default_n : 1;
     s.streaming = n == 1 && strcmp(cfg->strategy, "sc") != 0;
@@ -315,6 +322,16 @@ int headless_solve(const app_config *cfg, const char *problem)
         code = 1;
         break;
     }
+    if (cfg->export_path[0]) {
+        char xerr[512];
+        if (export_file(cfg->export_path, &ctx.trace, &log, xerr, sizeof xerr) != 0) {
+            fprintf(stderr, "ponder: --export: %s\n", xerr);
+            code = 1;
+        } else if (!cfg->json) {
+            fprintf(stderr, "ponder: wrote %s\n", cfg->export_path);
+        }
+    }
+    event_log_done(&log);
     trace_done(&ctx.trace);
     model_close(m);
     free(owned);

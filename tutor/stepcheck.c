@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tutor/answer.h"
 #include "tutor/mem.h"
 #include "tutor/poly.h"
 #include "tutor/steplex.h"
@@ -506,9 +507,22 @@ void stepcheck_step_n(const char *step, size_t n, const char *context, size_t co
         a = b + 1;
     }
     free(eqs);
+    /* A final answer with no claim of its own must be a number the
+     * solution has worked out: "The answer is 46." after "63 - 18 = 45."
+     * states what nothing computed. */
+    char ans[64];
+    rat ar;
+    int answer_unsupported = has_context && out->n_claims == 0 &&
+                             answer_explicit(step ? step : "", ans, sizeof ans) &&
+                             rat_parse(ans, &ar) == 0 && !set_has(&c.known, ar);
     free(c.known.v);
     free(v.t);
-    if (out->n_wrong > 0) {
+    if (answer_unsupported) {
+        out->verdict = CHECK_UNSUPPORTED;
+        out->score = 0.3;
+        snprintf(out->mark, sizeof out->mark,
+                 "the answer %s is not a number the problem or an earlier step gives", ans);
+    } else if (out->n_wrong > 0) {
         out->verdict = CHECK_WRONG;
         out->score = 0.0;
     } else if (out->n_claims == 0) {
