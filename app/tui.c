@@ -12,6 +12,7 @@
 #include "strategies/strategy.h"
 #include "tutor/export.h"
 #include "tutor/prompt.h"
+#include "tutor/game24.h"
 #include "ui/clip.h"
 #include "ui/curses.h"          /* KEY_* codes only */
 #include "ui/files.h"
@@ -87,6 +88,7 @@ static void sync_settings(tui *t)
     t->scr.strategy = t->cfg->strategy;
     t->scr.n = effective_n(t);
     t->scr.temperature = effective_t(t);
+    t->scr.task = t->cfg->strat.task == TASK_24;
     t->dirty = 1;
 }
 
@@ -103,7 +105,15 @@ static void start_solve(void *ud, const char *line)
     double now = now_s();
     while (*line == ' ') line++;
     if (!*line) {
-        note(t, ROLE_STATUS, "%s", "Type a word problem first, then press Enter.");
+        note(t, ROLE_STATUS, "%s", t->cfg->strat.task == TASK_24
+             ? "Type four numbers, such as 4 9 10 13, then press Enter."
+             : "Type a word problem first, then press Enter.");
+        return;
+    }
+    g24_state g;
+    if (t->cfg->strat.task == TASK_24 && g24_parse(line, &g) < 0) {
+        note(t, ROLE_STATUS_ERROR, "%s", "A Game of 24 puzzle is 1 to 4 whole numbers, such as "
+             "4 9 10 13 (Ctrl-G goes back to word problems).");
         return;
     }
     if (input_history_add(line, msg, sizeof msg) < 0 && msg[0])
@@ -158,6 +168,26 @@ static void cycle_strategy(tui *t)
     t->resized = 1;
 }
 
+/* Word problems or Game of 24: the task decides the prompts and the
+ * checker, and any strategy runs on it; tot is the one to watch. */
+static void toggle_task(tui *t)
+{
+    int on = t->cfg->strat.task != TASK_24;
+    t->cfg->strat.task = on ? TASK_24 : TASK_MATH;
+    input_set_task24(on);
+    sync_settings(t);
+    if (on)
+        view_message(&t->v, ROLE_STATUS, now_s(), MSG_S,
+                     "Game of 24: type four numbers such as 4 9 10 13; %s%s",
+                     strcmp(t->cfg->strategy, "tot") ? "Ctrl-S to tot shows the search tree"
+                                                      : "tot searches with propose and value",
+                     runner_busy(t->run) ? " (from the next solve)" : "");
+    else
+        view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "word problems%s",
+                     runner_busy(t->run) ? " (from the next solve)" : "");
+    t->resized = 1;
+}
+
 static void change_n(tui *t, int delta)
 {
     int n = effective_n(t) + delta;
@@ -165,8 +195,12 @@ static void change_n(tui *t, int delta)
     if (n > 64) n = 64;
     t->cfg->strat.n = n;
     sync_settings(t);
-    view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "samples n=%d%s", n,
-                 strcmp(t->cfg->strategy, "sc") ? " (used by sc; Ctrl-S switches strategy)" : "");
+    const char *s = t->cfg->strategy;
+    int single = !strcmp(s, "direct") || !strcmp(s, "cot") || !strcmp(s, "fewshot");
+    view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "%s=%d%s",
+                 !strcmp(s, "beam") ? "beams n" : !strcmp(s, "tot") ? "breadth b"
+                 : !strcmp(s, "mcts") ? "proposals k" : "samples n", n,
+                 single ? " (not used by this strategy; Ctrl-S switches strategy)" : "");
 }
 
 static void change_t(tui *t, double delta)
@@ -222,13 +256,23 @@ static void show_prompt(tui *t)
     char title[128], *text;
     if (!*problem) problem = t->v.tr.problem && *t->v.tr.problem ? t->v.tr.problem
                                                                  : "(your problem goes here)";
-    prompt_build(&p, style, problem, raw);
+    int search = !strcmp(name, "beam") || !strcmp(name, "tot") || !strcmp(name, "mcts");
+    if (t->cfg->strat.task == TASK_24 && (search || raw))
+        prompt_step(&p, 1, problem, NULL, raw);
+    else if (t->cfg->strat.task == TASK_24)
+        prompt_build24(&p, style, problem);
+    else if (search)
+        prompt_step(&p, 0, problem, NULL, raw);
+    else
+        prompt_build(&p, style, problem, raw);
     text = prompt_render(&p);
     prompt_free(&p);
     if (!text) { note(t, ROLE_STATUS_ERROR, "%s", "could not render the prompt"); return; }
     if (!strcmp(name, "sc"))
         snprintf(title, sizeof title, "Prompt: sc sends this %d times at T=%.1f",
                  effective_n(t), effective_t(t));
+    else if (search)
+        snprintf(title, sizeof title, "Prompt: %s asks for one step at a time, first this", name);
     else snprintf(title, sizeof title, "Prompt: %s", name);
     screen_overlay(&t->scr, OVERLAY_PROMPT, title, text);
     t->dirty = 1;
@@ -401,6 +445,7 @@ static void do_action(tui *t, ui_action a, int key)
         break;
     case ACT_REDRAW: term_redraw_all(); break;
     case ACT_TREE_FOCUS: tree_focus(t); break;
+    case ACT_TASK: toggle_task(t); break;
     case ACT_TREE_DOWN: case ACT_TREE_UP: case ACT_TREE_PARENT: case ACT_TREE_CHILD:
     case ACT_TREE_PREV_SIBLING: case ACT_TREE_NEXT_SIBLING: case ACT_TREE_PAGE_UP:
     case ACT_TREE_PAGE_DOWN: case ACT_TREE_HOME: case ACT_TREE_END: case ACT_TREE_PATH:
@@ -569,6 +614,7 @@ static int setup(tui *t, char *err, size_t errlen)
     screen_init(&t->scr, utf8 && !t->cfg->ascii);
     view_init(&t->v);
     input_init(t->state_dir[0] ? t->state_dir : NULL, start_solve, t, imsg, sizeof imsg);
+    input_set_task24(t->cfg->strat.task == TASK_24);
     if (!hmsg[0]) snprintf(hmsg, sizeof hmsg, "%s", imsg);
     sync_settings(t);
     term_size(&cols, &rows);

@@ -64,6 +64,7 @@ run_status strategy_run(strategy_ctx *ctx)
     ev.n = ctx->opt.n;
     ev.temperature = ctx->opt.temperature;
     ev.seed = ctx->opt.seed;
+    ev.task = ctx->opt.task == TASK_24;
     strategy_emit(ctx, &ev);
 
     ev = event_make(EV_NODE_ADD);

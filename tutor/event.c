@@ -200,6 +200,8 @@ char *event_to_json(const event *ev)
         cJSON_AddNumberToObject(o, "temperature", ev->temperature);
         if (ev->seed != -1)
             add_int(o, "seed", ev->seed);
+        if (ev->task == 1)
+            cJSON_AddStringToObject(o, "task", "24");
         break;
     case EV_NODE_ADD:
         add_int(o, "node", ev->node);
@@ -386,6 +388,7 @@ int event_from_json(const char *line, event *out)
         ev.n = GET_INT(o, "n", 0);
         ev.temperature = get_num(o, "temperature", 0);
         ev.seed = get_int(o, "seed", -1, -9.2e18, 9.2e18);
+        ev.task = get_str(o, "task") && !strcmp(get_str(o, "task"), "24");
         break;
     case EV_NODE_ADD:
         ev.parent = GET_INT(o, "parent", -1);

@@ -70,6 +70,7 @@ typedef struct event {
     int n;
     double temperature;
     long long seed;
+    int task;               /* 0: a word problem, 1: Game of 24 */
     /* EV_USAGE, EV_DONE */
     long tokens_in, tokens_out, thinking_tokens;
     /* EV_DONE */

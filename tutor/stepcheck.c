@@ -180,27 +180,49 @@ static value eval(const tok *t, int a, int b)
 
 /* ---- known numbers, for UNSUPPORTED ---- */
 
+/* A hash set of |values| (open addressing, den 0 marks an empty slot):
+ * a long chain's context can hold thousands of numbers, and every number
+ * of every step is looked up. */
 typedef struct {
     rat *v;
-    int n, cap;
+    size_t n, cap;      /* cap is 0 or a power of two */
 } ratset;
+
+static size_t slot_of(const ratset *s, rat r)
+{
+    unsigned long long h = (unsigned long long)r.num * 0x9E3779B97F4A7C15ull
+                         ^ (unsigned long long)r.den * 0xC2B2AE3D27D4EB4Full;
+    size_t i = (size_t)(h ^ (h >> 29)) & (s->cap - 1);
+    while (s->v[i].den != 0 && !rat_eq(s->v[i], r))
+        i = (i + 1) & (s->cap - 1);
+    return i;
+}
 
 static void set_add(ratset *s, rat r)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 32;
-        s->v = mem_realloc(s->v, (size_t)s->cap * sizeof *s->v);
+    r = rat_abs(r);
+    if (2 * (s->n + 1) > s->cap) {
+        ratset bigger = { NULL, 0, s->cap ? 2 * s->cap : 64 };
+        bigger.v = mem_alloc(bigger.cap * sizeof *bigger.v);
+        memset(bigger.v, 0, bigger.cap * sizeof *bigger.v);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->v[i].den != 0) {
+                bigger.v[slot_of(&bigger, s->v[i])] = s->v[i];
+                bigger.n++;
+            }
+        free(s->v);
+        *s = bigger;
     }
-    s->v[s->n++] = rat_abs(r);
+    size_t i = slot_of(s, r);
+    if (s->v[i].den == 0) {
+        s->v[i] = r;
+        s->n++;
+    }
 }
 
 static int set_has(const ratset *s, rat r)
 {
-    r = rat_abs(r);
-    for (int i = 0; i < s->n; i++)
-        if (rat_eq(s->v[i], r))
-            return 1;
-    return 0;
+    return s->cap && s->v[slot_of(s, rat_abs(r))].den != 0;
 }
 
 /* Always known: unit conversions (60 minutes, 12 months or a dozen, 7 days,
@@ -224,10 +246,15 @@ static const struct { const char *w; int v; } number_words[] = {
     { "dozen", 12 }, { "dozens", 12 },
 };
 
-static void context_numbers(const char *s, size_t n, ratset *known)
+static void add_constants(ratset *known)
 {
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++)
         set_add(known, rat_of(constants[i]));
+}
+
+/* Adds the numbers written in s[0..n), digits or words. */
+static void context_numbers(const char *s, size_t n, ratset *known)
+{
     size_t i = 0;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
@@ -478,8 +505,10 @@ static void run_claims(checker *c, int a, int b, const int *eqs, int neq)
     }
 }
 
-void stepcheck_step_n(const char *step, size_t n, const char *context, size_t context_n,
-                      int has_context, step_check *out)
+/* Checks one step against a set of known numbers, which it extends with
+ * the step's results. */
+static void check_known(const char *step, size_t n, ratset *known, int has_context,
+                        step_check *out)
 {
     memset(out, 0, sizeof *out);
     if (!step)
@@ -492,8 +521,7 @@ void stepcheck_step_n(const char *step, size_t n, const char *context, size_t co
     c.t = v.t;
     c.out = out;
     c.check_support = has_context;
-    if (has_context)
-        context_numbers(context ? context : "", context ? context_n : 0, &c.known);
+    c.known = *known;
     int *eqs = mem_alloc(((size_t)v.n + 1) * sizeof *eqs);
     for (int a = 0; a < v.n;) {
         int b = a, neq = 0;
@@ -512,10 +540,16 @@ void stepcheck_step_n(const char *step, size_t n, const char *context, size_t co
      * states what nothing computed. */
     char ans[64];
     rat ar;
-    int answer_unsupported = has_context && out->n_claims == 0 &&
-                             answer_explicit(step ? step : "", ans, sizeof ans) &&
+    int answer_unsupported = 0;
+    if (has_context && out->n_claims == 0 && n > 0) {
+        char *own = mem_alloc(n + 1);      /* step is not NUL-terminated in a chain */
+        memcpy(own, step, n);
+        own[n] = '\0';
+        answer_unsupported = answer_explicit(own, ans, sizeof ans) &&
                              rat_parse(ans, &ar) == 0 && !set_has(&c.known, ar);
-    free(c.known.v);
+        free(own);
+    }
+    *known = c.known;
     free(v.t);
     if (answer_unsupported) {
         out->verdict = CHECK_UNSUPPORTED;
@@ -536,6 +570,18 @@ void stepcheck_step_n(const char *step, size_t n, const char *context, size_t co
         out->verdict = CHECK_OK;
         out->score = 1.0;
     }
+}
+
+void stepcheck_step_n(const char *step, size_t n, const char *context, size_t context_n,
+                      int has_context, step_check *out)
+{
+    ratset known = { 0 };
+    if (has_context) {
+        add_constants(&known);
+        context_numbers(context ? context : "", context ? context_n : 0, &known);
+    }
+    check_known(step, n, &known, has_context, out);
+    free(known.v);
 }
 
 void stepcheck_step(const char *step, const char *context, step_check *out)
@@ -608,21 +654,22 @@ int stepcheck_chain(const char *problem, const char *chain, step_check *out, int
         return 0;
     spans sp = { NULL, NULL, 0, 0, chain };
     stepcheck_split(chain, collect, &sp);
-    /* context of step k = problem "\n" chain[0 .. off_k) */
-    size_t plen = problem ? strlen(problem) : 0, clen = strlen(chain);
-    char *ctx = mem_alloc(plen + clen + 2);
-    memcpy(ctx, problem ? problem : "", plen);
-    ctx[plen] = '\n';
-    memcpy(ctx + plen + 1, chain, clen + 1);
+    /* Step k's context is the problem and steps 0..k-1: one set of known
+     * numbers, grown as the chain goes (linear, not quadratic, in its
+     * length). */
+    ratset known = { 0 };
+    add_constants(&known);
+    context_numbers(problem ? problem : "", problem ? strlen(problem) : 0, &known);
     for (int k = 0; k < sp.n; k++) {
         step_check sc;
-        stepcheck_step_n(chain + sp.off[k], sp.len[k], ctx, plen + 1 + sp.off[k], 1, &sc);
+        check_known(chain + sp.off[k], sp.len[k], &known, 1, &sc);
+        context_numbers(chain + sp.off[k], sp.len[k], &known);
         if (out && k < max)
             out[k] = sc;
         if (first_wrong && *first_wrong < 0 && sc.verdict == CHECK_WRONG)
             *first_wrong = k;
     }
-    free(ctx);
+    free(known.v);
     free(sp.off);
     free(sp.len);
     return sp.n;

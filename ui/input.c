@@ -14,6 +14,8 @@
 
 enum { HISTORY_MAX = 1000 };
 static const char PROMPT[] = "problem> ";
+static const char PROMPT24[] = "24> ";
+static const char *cur_prompt = PROMPT;
 
 static struct {
     int ready;
@@ -127,7 +129,7 @@ int input_init(const char *state_dir, input_submit_fn on_submit, void *ud,
         snprintf(in.path, sizeof in.path, "%s/history", state_dir);
         load_history(msg, msglen);
     }
-    rl_callback_handler_install(PROMPT, on_line);
+    rl_callback_handler_install(cur_prompt, on_line);
     rl_variable_bind("editing-mode", "emacs");
     rl_variable_bind("enable-bracketed-paste", "off");
     rl_variable_bind("bell-style", "none");
@@ -261,7 +263,14 @@ int input_empty(void) { return !in.ready || rl_end == 0; }
 
 const char *input_prompt(void)
 {
-    return rl_display_prompt ? rl_display_prompt : PROMPT;
+    return rl_display_prompt ? rl_display_prompt : cur_prompt;
+}
+
+void input_set_task24(int on)
+{
+    cur_prompt = on ? PROMPT24 : PROMPT;
+    if (in.ready)
+        rl_set_prompt(cur_prompt);
 }
 
 const char *input_text(void) { return rl_line_buffer ? rl_line_buffer : ""; }

@@ -33,6 +33,9 @@ int input_paste(const char *s, size_t len, char *msg, size_t msglen);
 void input_submit(void);
 int input_empty(void);
 const char *input_prompt(void);     /* "problem> ", or readline's search prompt */
+/* Switches the prompt between word problems ("problem> ") and Game of 24
+ * puzzles ("24> "). The line being typed is kept. */
+void input_set_task24(int on);
 const char *input_text(void);
 size_t input_point(void);           /* cursor, a byte offset into input_text() */
 void input_clear(void);

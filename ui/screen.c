@@ -128,7 +128,8 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
         double t = busy ? v->temperature : s->temperature;
         memset(seg, 0, sizeof seg);
         snprintf(seg[SEG_MODEL], sizeof seg[0], "%s", model);
-        k = snprintf(seg[SEG_STRAT], sizeof seg[0], "%s", strat);
+        k = snprintf(seg[SEG_STRAT], sizeof seg[0], "%s%s",
+                     (busy ? v->task : s->task) ? "24: " : "", strat);
         if (n > 1 || strcmp(strat, "sc") == 0)
             k += snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " n=%d", n);
         if (t >= 0) snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " T=%.1f", t);

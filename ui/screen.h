@@ -31,6 +31,7 @@ typedef struct {
     const char *model, *strategy;
     int n;
     double temperature;
+    int task;                   /* 1: Game of 24 */
 
     int quit_prompt;            /* "Quit ponder? (y/n)" */
     int search_x;               /* where the tree search's cursor goes */

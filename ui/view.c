@@ -57,6 +57,7 @@ int view_apply(view *v, const event *ev, double now)
         snprintf(v->model, sizeof v->model, "%s", ev->model ? ev->model : "");
         v->n = ev->n;
         v->temperature = ev->temperature;
+        v->task = ev->task;
         v->running = 1;
         v->started = 1;
         if (v->t_start == 0) v->t_start = now;

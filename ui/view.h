@@ -18,6 +18,7 @@ typedef struct {
     int running;            /* started, EV_DONE not yet seen */
     char strategy[32], model[256];
     int n;
+    int task;               /* the run is a Game of 24 puzzle */
     double temperature;
     double t_start, t_end;  /* monotonic seconds; t_end 0 while running */
     long elapsed_ms;        /* from EV_DONE */

@@ -60,6 +60,7 @@ static void assert_event_eq(const event *a, const event *b)
     assert_int_equal(a->n, b->n);
     assert_true(a->temperature == b->temperature);
     assert_true(a->seed == b->seed);
+    assert_int_equal(a->task, b->task);
     assert_int_equal(a->tokens_in, b->tokens_in);
     assert_int_equal(a->tokens_out, b->tokens_out);
     assert_int_equal(a->thinking_tokens, b->thinking_tokens);
@@ -165,6 +166,7 @@ static void test_roundtrip_every_kind(void **state)
     ev.seed = 1234567890123LL;
     roundtrip(&ev);
     ev.seed = -1;
+    ev.task = 1;        /* a Game of 24 run says so */
     roundtrip(&ev);
     event_clear(&ev);
 
