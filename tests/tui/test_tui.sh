@@ -54,7 +54,7 @@ start_ponder() {
     local s=$1 port=$2 loc=$3; shift 3
     mkdir -p "$tmp/$s/state" "$tmp/$s/config"
     T new-session -d -s "$s" -x 80 -y 24 \
-        "env XDG_STATE_HOME=$tmp/$s/state XDG_CONFIG_HOME=$tmp/$s/config LC_ALL=$loc \
+        "cd $tmp/$s && env XDG_STATE_HOME=$tmp/$s/state XDG_CONFIG_HOME=$tmp/$s/config LC_ALL=$loc \
          $PONDER --model openai:test --base-url http://127.0.0.1:$port/v1 $*; \
          echo PONDER_EXIT=\$?; echo MODES: \$(stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo|isig)\$'); sleep 600"
 }
@@ -178,6 +178,58 @@ check "builtin: the vote lands on 45" builtin 'Answer +45 +\([0-9]+ of 10 votes'
 check "builtin: its steps show in the Thinking pane" builtin '45 - 12 = 33' 5
 T send-keys -t builtin C-d
 check_exit "builtin quit" builtin
+
+# ---- Game of 24 with Tree of Thoughts: the tree, its keys, DOT export ----
+start_ponder tot24 1 C.UTF-8 --model builtin -s tot --task 24 --seed 3
+T resize-window -t tot24 -x 110 -y 32
+check "24: the problem line asks for numbers" tot24 '^24>'
+check "24: the status line names the task" tot24 '24: tot n=5'
+T send-keys -t tot24 -l "1 4 8 8"
+T send-keys -t tot24 Enter
+check "tot: the tree pane shows thoughts with their values" tot24 'Tree — [0-9]+ nodes' 30
+check "tot: steps are shown as text in the tree" tot24 '\(left: [0-9 ]+\)' 5
+check "tot: the run ends on a chosen path, shown whole" tot24 'Path to node' 30
+check "tot: the path lists its steps" tot24 'Step 1: .*left' 5
+T send-keys -t tot24 C-t
+check "Ctrl-T gives the keys to the tree" tot24 'Tree — keys here' 5
+T send-keys -t tot24 Home
+T send-keys -t tot24 j
+T send-keys -t tot24 Enter
+check "Enter on a node shows its path" tot24 'Path to node 1 ' 5
+T send-keys -t tot24 v
+check "v: compact view, one character per node" tot24 '[•×✗○●]{12}' 5
+T send-keys -t tot24 v
+T send-keys -t tot24 e
+check "e: the DOT file is written" tot24 'wrote .*ponder-run-[0-9-]+\.dot' 5
+dotf=$(ls "$tmp"/tot24/ponder-run-*.dot 2>/dev/null | head -n1)
+if [ -n "$dotf" ] && grep -q '^digraph' "$dotf"; then ok "the export is a Graphviz digraph"
+else bad "the export is a Graphviz digraph" "$(ls -la "$tmp/tot24")"; fi
+if command -v dot >/dev/null; then
+    if dot -Tsvg "$dotf" >/dev/null 2>"$tmp/dot.err"; then ok "dot -Tsvg accepts the export"
+    else bad "dot -Tsvg accepts the export" "$(cat "$tmp/dot.err")"; fi
+fi
+T send-keys -t tot24 Escape
+check "Esc gives the keys back to the problem line" tot24 'Tree — [0-9]+ nodes' 5
+T send-keys -t tot24 C-g
+check "Ctrl-G switches back to word problems" tot24 '^problem>' 5
+T send-keys -t tot24 C-d
+check_exit "tot quit" tot24
+
+# ---- MCTS on a word problem: visits and values in the tree ----
+start_ponder mcts 1 C.UTF-8 --model builtin -s mcts --seed 7
+T resize-window -t mcts -x 110 -y 32
+T send-keys -t mcts -l "A bakery has 45 croissants. They sell 12 in the morning, receive a delivery of 30 at noon, then sell 18 in the afternoon. How many croissants remain?"
+T send-keys -t mcts Enter
+check "mcts: the answer is 45" mcts 'Answer +45' 30
+check "mcts: nodes show visits and Q" mcts 'N=[0-9]+' 5
+check "mcts: the chosen path's steps are checked" mcts 'Step 1: 45 - 12 = 33' 5
+T send-keys -t mcts C-t
+T send-keys -t mcts End
+T send-keys -t mcts Enter
+check "mcts: Enter shows a node's path" mcts 'Path to node' 5
+T send-keys -t mcts Escape
+T send-keys -t mcts C-d
+check_exit "mcts quit" mcts
 
 # ---- a non-UTF-8 locale gets ASCII borders ----
 start_ponder ascii "$PORT" C -s sc
