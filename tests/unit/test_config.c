@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "tutor/stepcheck.h"
 #include "app/config.h"
 
 static char *write_tmp(const char *text)
@@ -145,6 +146,49 @@ static void test_cli_solve(void **state)
     assert_string_equal(c.base_url, "http://127.0.0.1:9/v1");
 }
 
+/* The search knobs of DESIGN.md §5, the task and the export file. */
+static void test_cli_search(void **state)
+{
+    (void)state;
+    app_config c;
+    cli_args a;
+    char err[256];
+    assert_int_equal(parse(&c, &a, err, "solve", "--task", "24", "-s", "tot", "-k", "6",
+                           "--depth", "3", "--value-samples", "2", "--search", "dfs",
+                           "--export", "t.dot", "4 9 10 13", NULL), 0);
+    assert_int_equal(c.strat.task, TASK_24);
+    assert_int_equal(c.strat.k, 6);
+    assert_int_equal(c.strat.depth, 3);
+    assert_int_equal(c.strat.value_samples, 2);
+    assert_int_equal(c.strat.search, SEARCH_DFS);
+    assert_string_equal(c.export_path, "t.dot");
+    assert_int_equal(parse(&c, &a, err, "-s", "mcts", "--iterations", "40", "--uct-c", "0.5",
+                           "--budget", "900", "--verifier", "judge", "--agg", "prod",
+                           "--select", "best", NULL), 0);
+    assert_int_equal(c.strat.iterations, 40);
+    assert_true(c.strat.uct_c == 0.5);
+    assert_int_equal(c.strat.token_budget, 900);
+    assert_int_equal(c.strat.verifier, VERIFIER_JUDGE);
+    assert_int_equal(c.strat.agg, AGG_PROD);
+    assert_int_equal(c.strat.weighted, 0);
+    /* defaults: the strategy decides (min, weighted) */
+    assert_int_equal(parse(&c, &a, err, NULL), 0);
+    assert_int_equal(c.strat.agg, -1);
+    assert_int_equal(c.strat.weighted, -1);
+    assert_int_equal(c.strat.task, TASK_MATH);
+    /* bad values name the flag */
+    assert_int_equal(parse(&c, &a, err, "--task", "chess", NULL), 2);
+    assert_non_null(strstr(err, "--task"));
+    assert_int_equal(parse(&c, &a, err, "-k", "0", NULL), 2);
+    assert_non_null(strstr(err, "-k"));
+    assert_int_equal(parse(&c, &a, err, "--verifier", "oracle", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "--agg", "max", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "--search", "astar", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "--uct-c", "-1", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "--iterations", "0", NULL), 2);
+    assert_int_equal(parse(&c, &a, err, "--export", "", NULL), 2);
+}
+
 static void test_cli_errors(void **state)
 {
     (void)state;
@@ -181,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_unknown_model_and_strategy),
         cmocka_unit_test(test_cli_solve),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
