@@ -59,6 +59,13 @@ static void on_delta(void *ud, int req, int sample, channel ch,
     text_buf_append(ch == CH_THINKING ? &s->thinking : &s->answer, text, strlen(text));
     if (g->out[k].node < 0)
         return;
+    /* A step is a step: the built-in model's thinking/answer split (at "The
+     * answer is") means nothing inside one, so unless the model really
+     * thinks apart, a step node's text is its answer text. */
+    node_kind kind = g->items[req].kind;
+    if ((kind == NODE_STEP || kind == NODE_THOUGHT) &&
+        !(model_caps(g->ctx->model) & CAP_THINKING))
+        ch = CH_ANSWER;
     event ev = event_make(EV_TEXT);
     ev.node = g->out[k].node;
     ev.ch = ch;

@@ -262,11 +262,10 @@ const char *tree_node_text(const trace_node *n)
 {
     /* A step or thought is its text ("13 - 9 = 4 (left: 4 4 10)"); the
      * label ("thought") says only what kind it is. */
-    if (n->kind == NODE_STEP || n->kind == NODE_THOUGHT) {
-        /* the built-in model's steps stream on its thinking channel */
-        const char *s = n->answer_text.len ? n->answer_text.s : n->thinking.s;
-        while (s && (*s == ' ' || *s == '\n' || *s == '\t')) s++;
-        if (s && *s) return s;
+    if ((n->kind == NODE_STEP || n->kind == NODE_THOUGHT) && n->answer_text.s) {
+        const char *s = n->answer_text.s;
+        while (*s == ' ' || *s == '\n' || *s == '\t') s++;
+        if (*s) return s;
     }
     if (n->label && *n->label) return n->label;
     if (n->answer_text.s && *n->answer_text.s) return n->answer_text.s;
@@ -278,8 +277,8 @@ const char *tree_node_text(const trace_node *n)
 static const char *step_text(const trace_node *n)
 {
     if (n->answer_text.s && *n->answer_text.s) return n->answer_text.s;
-    if (n->thinking.s && *n->thinking.s) return n->thinking.s;
     if (n->label && *n->label) return n->label;
+    if (n->thinking.s && *n->thinking.s) return n->thinking.s;
     return "";
 }
 
