@@ -24,6 +24,8 @@ int strategy_beam(strategy_ctx *ctx)
     int B = ctx->opt.n > 0 ? ctx->opt.n : 4;
     int k = ctx->opt.k > 0 ? ctx->opt.k : 4;
     int depth = ctx->opt.depth > 0 ? ctx->opt.depth : ctx->opt.task == TASK_24 ? 3 : 8;
+    if (search_check_puzzle(ctx) < 0)
+        return RUN_FAILED;
     if (B > MAX_BEAMS)
         B = MAX_BEAMS;
     if (k > 32)
@@ -151,10 +153,7 @@ int strategy_beam(strategy_ctx *ctx)
             }
         }
         search_mark_chosen(ctx, pick, ctx->answer);
-        double sum = 0;
-        for (int i = 0; i < votes.n; i++)
-            sum += votes.e[i].weight;
-        ctx->confidence = sum > 0 ? tally_weight(&votes, ctx->answer) / sum : -1;
+        ctx->confidence = search_share(&votes, ctx->answer);
         st = RUN_OK;
     } else if (!atomic_load(ctx->cancel)) {
         search_notice(ctx, "no beam reached an answer within the search depth");

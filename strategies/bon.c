@@ -75,32 +75,21 @@ static double logprob_chain(const strategy_ctx *ctx, int node)
     return exp(x->scores.logprob / x->tokens);
 }
 
-/* ORM judge calls for the chains, as one batch. */
+/* ORM judge calls for the chains, as one batch; a chain the judge gives
+ * no score scores 0. */
 static void judge_chains(strategy_ctx *ctx, const int *nodes, int n, double *scores)
 {
     prompt *ps = mem_alloc((size_t)n * sizeof *ps);
-    gen_item *items = mem_alloc((size_t)n * sizeof *items);
-    gen_out *out = calloc((size_t)n, sizeof *out);
     for (int i = 0; i < n; i++) {
         const trace_node *x = trace_cget(&ctx->trace, nodes[i]);
         const char *text = x && x->answer_text.len ? x->answer_text.s : x ? x->thinking.s : NULL;
         prompt_judge(&ps[i], ctx->problem, text ? text : "", NULL);
-        items[i] = (gen_item){ .prompt = &ps[i], .n = 1, .parent = GEN_HIDDEN };
+        scores[i] = 0;
     }
-    gen_opts o = { .temperature = 0, .max_tokens = 8 };
-    if (out && gen_run(ctx, items, n, &o, out) >= 0)
-        for (int i = 0; i < n; i++) {
-            double j = search_judge_score(out[i].text ? out[i].text : "");
-            if (j < 0)
-                search_notice(ctx, "the judge gave no 0-10 score for a chain; it scores 0");
-            scores[i] = j < 0 ? 0 : j;
-        }
-    gen_out_free(out, n);
-    free(out);
+    search_judge(ctx, ps, n, scores);
     for (int i = 0; i < n; i++)
         prompt_free(&ps[i]);
     free(ps);
-    free(items);
 }
 
 int strategy_bon(strategy_ctx *ctx)
@@ -180,13 +169,7 @@ int strategy_bon(strategy_ctx *ctx)
     }
     if (lead) {
         snprintf(ctx->answer, sizeof ctx->answer, "%s", lead);
-        double sum = 0, mine = 0;
-        for (int i = 0; i < votes.n; i++) {
-            sum += votes.e[i].weight;
-            if (strcmp(votes.e[i].answer, ctx->answer) == 0)
-                mine = votes.e[i].weight;
-        }
-        ctx->confidence = sum > 0 ? mine / sum : -1;
+        ctx->confidence = search_share(&votes, ctx->answer);
         /* The best-scored chain with the answer is the chosen one. */
         int pick = -1;
         for (int i = 0; i < m; i++) {

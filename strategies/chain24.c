@@ -37,19 +37,11 @@ int chain24_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
     if (n < 1 || g24_parse(ctx->problem, &start) < 0)
         return -1;
 
-    out->first_node = ctx->trace.n;
+    out->first_node = sample_add_nodes(ctx, spec);
     g24_state *st = mem_alloc((size_t)n * sizeof *st);
     int *live = mem_alloc((size_t)n * sizeof *live);
     int *failed = calloc((size_t)n, sizeof *failed);
     for (int i = 0; i < n; i++) {
-        char label[32];
-        snprintf(label, sizeof label, n > 1 ? "sample %d" : "answer", i + 1);
-        event ev = event_make(EV_NODE_ADD);
-        ev.node = out->first_node + i;
-        ev.parent = spec->parent;
-        ev.nkind = spec->kind;
-        ev.text = label;
-        strategy_emit(ctx, &ev);
         st[i] = start;
         live[i] = start.n > 1;
     }

@@ -123,27 +123,13 @@ static void on_retry(void *ud, int req, int attempt, int max_attempts,
                      double delay_s, const char *why)
 {
     (void)req;
-    gen_state *g = ud;
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s; retrying in %.1f s (retry %d of %d)",
-             why, delay_s, attempt, max_attempts);
-    event ev = event_make(EV_ERROR);
-    ev.text = msg;
-    ev.retryable = 1;
-    strategy_emit(g->ctx, &ev);
+    sample_retry(((gen_state *)ud)->ctx, attempt, max_attempts, delay_s, why);
 }
 
 static void on_notice(void *ud, int req, const char *msg)
 {
     (void)req;
-    gen_state *g = ud;
-    /* A batch of 40 value calls should not repeat one notice 40 times. */
-    if (strcmp(g->ctx->last_notice, msg) == 0)
-        return;
-    snprintf(g->ctx->last_notice, sizeof g->ctx->last_notice, "%s", msg);
-    event ev = event_make(EV_NOTICE);
-    ev.text = (char *)msg;
-    strategy_emit(g->ctx, &ev);
+    sample_notice(((gen_state *)ud)->ctx, msg);
 }
 
 int gen_run(strategy_ctx *ctx, const gen_item *items, int n_items,

@@ -337,16 +337,9 @@ int strategy_mcts(strategy_ctx *ctx)
         r.k = 16;
     int iters = ctx->opt.iterations > 0 ? ctx->opt.iterations : 16;
     int depth = ctx->opt.depth > 0 ? ctx->opt.depth : ctx->opt.task == TASK_24 ? 3 : 8;
+    if (search_check_puzzle(ctx) < 0)
+        return RUN_FAILED;
     tally_init(&r.seen);
-    if (ctx->opt.task == TASK_24) {
-        g24_state st;
-        if (g24_parse(ctx->problem, &st) < 0) {
-            event e = event_make(EV_ERROR);
-            e.text = "a Game of 24 puzzle is 1 to 4 whole numbers, such as \"4 9 10 13\"";
-            strategy_emit(ctx, &e);
-            return RUN_FAILED;
-        }
-    }
 
     int it;
     for (it = 0; it < iters && !atomic_load(ctx->cancel); it++) {
@@ -428,10 +421,7 @@ int strategy_mcts(strategy_ctx *ctx)
         snprintf(ctx->answer, sizeof ctx->answer, "%s", ans);
         if (leaf > 0)
             search_mark_chosen(ctx, leaf, ctx->answer);
-        double sum = 0;
-        for (int i = 0; i < votes.n; i++)
-            sum += votes.e[i].weight;
-        ctx->confidence = sum > 0 ? tally_weight(&votes, ctx->answer) / sum : -1;
+        ctx->confidence = search_share(&votes, ctx->answer);
         st = RUN_OK;
     } else if (!atomic_load(ctx->cancel)) {
         search_notice(ctx, "no rollout reached an answer");

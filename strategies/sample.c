@@ -131,27 +131,59 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
         b->spec->on_done(ctx, node, ans, r, b->spec->ud);
 }
 
-static void on_retry(void *ud, int req, int attempt, int max_attempts,
-                     double delay_s, const char *why)
+void sample_retry(strategy_ctx *ctx, int attempt, int max_attempts, double delay_s,
+                  const char *why)
 {
-    (void)req;
-    batch_state *b = ud;
     char msg[512];
     snprintf(msg, sizeof msg, "%s; retrying in %.1f s (retry %d of %d)",
              why, delay_s, attempt, max_attempts);
     event ev = event_make(EV_ERROR);
     ev.text = msg;
     ev.retryable = 1;
-    strategy_emit(b->ctx, &ev);
+    strategy_emit(ctx, &ev);
+}
+
+void sample_notice(strategy_ctx *ctx, const char *msg)
+{
+    /* A batch of 40 calls should not repeat one notice 40 times. */
+    if (strcmp(ctx->last_notice, msg) == 0)
+        return;
+    snprintf(ctx->last_notice, sizeof ctx->last_notice, "%s", msg);
+    event ev = event_make(EV_NOTICE);
+    ev.text = (char *)msg;
+    strategy_emit(ctx, &ev);
+}
+
+static void on_retry(void *ud, int req, int attempt, int max_attempts,
+                     double delay_s, const char *why)
+{
+    (void)req;
+    sample_retry(((batch_state *)ud)->ctx, attempt, max_attempts, delay_s, why);
 }
 
 static void on_notice(void *ud, int req, const char *msg)
 {
     (void)req;
-    batch_state *b = ud;
-    event ev = event_make(EV_NOTICE);
-    ev.text = (char *)msg;
-    strategy_emit(b->ctx, &ev);
+    sample_notice(((batch_state *)ud)->ctx, msg);
+}
+
+int sample_add_nodes(strategy_ctx *ctx, const sample_spec *spec)
+{
+    int first = ctx->trace.n;
+    for (int i = 0; i < spec->n; i++) {
+        char label[32];
+        if (spec->n > 1)
+            snprintf(label, sizeof label, "sample %d", i + 1);
+        else
+            snprintf(label, sizeof label, "answer");
+        event ev = event_make(EV_NODE_ADD);
+        ev.node = first + i;
+        ev.parent = spec->parent;
+        ev.nkind = spec->kind;
+        ev.text = label;
+        strategy_emit(ctx, &ev);
+    }
+    return first;
 }
 
 int sample_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
@@ -162,6 +194,8 @@ int sample_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
 
     prompt p;
     int raw = (model_caps(ctx->model) & CAP_RAW_FORMAT) != 0;
+    if (search_check_puzzle(ctx) < 0)
+        return -1;
     if (ctx->opt.task == TASK_24 && raw) {
         if (spec->style == PROMPT_DIRECT) {
             event ev = event_make(EV_ERROR);
@@ -177,20 +211,7 @@ int sample_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
     else
         prompt_build(&p, spec->style, ctx->problem, raw);
 
-    out->first_node = ctx->trace.n;
-    for (int i = 0; i < spec->n; i++) {
-        char label[32];
-        if (spec->n > 1)
-            snprintf(label, sizeof label, "sample %d", i + 1);
-        else
-            snprintf(label, sizeof label, "answer");
-        event ev = event_make(EV_NODE_ADD);
-        ev.node = out->first_node + i;
-        ev.parent = spec->parent;
-        ev.nkind = spec->kind;
-        ev.text = label;
-        strategy_emit(ctx, &ev);
-    }
+    out->first_node = sample_add_nodes(ctx, spec);
 
     batch_state b = {
         .ctx = ctx, .spec = spec, .out = out,

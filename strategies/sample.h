@@ -37,6 +37,15 @@ typedef struct {
 /* Draws the samples. Returns 0, or -1 if the batch could not start. */
 int sample_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out);
 
+/* Adds spec->n nodes ("sample i", or "answer" for one) under spec->parent;
+ * returns the first id (the rest follow). */
+int sample_add_nodes(strategy_ctx *ctx, const sample_spec *spec);
+/* The events for a model's retry (a retryable error) and notice (said
+ * once per run for the same text); every batch runner uses these. */
+void sample_retry(strategy_ctx *ctx, int attempt, int max_attempts, double delay_s,
+                  const char *why);
+void sample_notice(strategy_ctx *ctx, const char *msg);
+
 /* Emits ev: applies it to ctx->trace, then hands it to the sink. */
 void strategy_emit(strategy_ctx *ctx, const event *ev);
 long strategy_now_ms(void);

@@ -219,12 +219,7 @@ void search_score(strategy_ctx *ctx, int node, const node_scores *s, const char 
 
 void search_notice(strategy_ctx *ctx, const char *msg)
 {
-    if (strcmp(ctx->last_notice, msg) == 0)
-        return;
-    snprintf(ctx->last_notice, sizeof ctx->last_notice, "%s", msg);
-    event ev = event_make(EV_NOTICE);
-    ev.text = (char *)msg;
-    strategy_emit(ctx, &ev);
+    sample_notice(ctx, msg);
 }
 
 /* Writes "EXPR" from an expression such as "((13 - 9) * (10 - 4))": the
@@ -351,7 +346,6 @@ void search_verify_steps(strategy_ctx *ctx, const int *nodes, const step_eval *e
         }
     } else if (v == VERIFIER_JUDGE && n > 0) {
         prompt *ps = mem_alloc((size_t)n * sizeof *ps);
-        gen_item *items = mem_alloc((size_t)n * sizeof *items);
         for (int i = 0; i < n; i++) {
             const trace_node *x = trace_cget(&ctx->trace, nodes[i]);
             char *before = search_path_text(ctx, x ? x->parent : 0);
@@ -359,25 +353,11 @@ void search_verify_steps(strategy_ctx *ctx, const int *nodes, const step_eval *e
             search_step_text(ctx, nodes[i], step, sizeof step);
             prompt_judge(&ps[i], ctx->problem, before, step);
             free(before);
-            items[i] = (gen_item){ .prompt = &ps[i], .n = 1, .parent = GEN_HIDDEN };
         }
-        gen_out *out = calloc((size_t)n, sizeof *out);
-        gen_opts o = { .temperature = 0, .max_tokens = 8 };
-        if (out && gen_run(ctx, items, n, &o, out) >= 0)
-            for (int i = 0; i < n; i++) {
-                double j = search_judge_score(out[i].text ? out[i].text : "");
-                if (j < 0)
-                    search_notice(ctx, "the judge gave no 0-10 score; keeping the step "
-                                       "checker's score");
-                else
-                    scores[i] = j;
-            }
-        gen_out_free(out, n);
-        free(out);
+        search_judge(ctx, ps, n, scores);
         for (int i = 0; i < n; i++)
             prompt_free(&ps[i]);
         free(ps);
-        free(items);
     }
     for (int i = 0; i < n; i++) {
         node_scores s = { .has = SCORE_PRM, .prm = scores[i] };
@@ -406,6 +386,54 @@ void search_mark_chosen(strategy_ctx *ctx, int node, const char *answer)
         search_status(ctx, id, NS_CHOSEN, id == node ? answer : NULL);
         x = trace_cget(&ctx->trace, id);    /* emitting may move the nodes */
     }
+}
+
+double search_share(const tally *votes, const char *answer)
+{
+    double sum = 0;
+    for (int i = 0; i < votes->n; i++)
+        sum += votes->e[i].weight;
+    return sum > 0 ? tally_weight(votes, answer) / sum : -1;
+}
+
+int search_check_puzzle(strategy_ctx *ctx)
+{
+    g24_state st;
+    if (ctx->opt.task != TASK_24 || g24_parse(ctx->problem, &st) == 0)
+        return 0;
+    event e = event_make(EV_ERROR);
+    e.text = "a Game of 24 puzzle is 1 to 4 whole numbers, such as \"4 9 10 13\"";
+    strategy_emit(ctx, &e);
+    return -1;
+}
+
+int search_judge(strategy_ctx *ctx, const prompt *judge_prompts, int n, double *scores)
+{
+    if (n <= 0)
+        return 0;
+    gen_item *items = mem_alloc((size_t)n * sizeof *items);
+    for (int i = 0; i < n; i++)
+        items[i] = (gen_item){ .prompt = &judge_prompts[i], .n = 1, .parent = GEN_HIDDEN };
+    gen_out *out = calloc((size_t)n, sizeof *out);
+    gen_opts o = { .temperature = 0, .max_tokens = 8 };
+    int missing = n;
+    if (out && gen_run(ctx, items, n, &o, out) >= 0) {
+        missing = 0;
+        for (int i = 0; i < n; i++) {
+            double j = search_judge_score(out[i].text ? out[i].text : "");
+            if (j < 0)
+                missing++;
+            else
+                scores[i] = j;
+        }
+    }
+    if (missing)
+        search_notice(ctx, "the judge gave no 0-10 score for some texts; those keep the "
+                           "step checker's score");
+    gen_out_free(out, n);
+    free(out);
+    free(items);
+    return missing;
 }
 
 double search_value_word(const char *text)

@@ -66,6 +66,16 @@ void search_score(strategy_ctx *ctx, int node, const node_scores *s, const char 
 /* Emits a notice (once per run for the same text). */
 void search_notice(strategy_ctx *ctx, const char *msg);
 
+/* The answer's share of a weighted vote's total weight, or -1. */
+double search_share(const tally *votes, const char *answer);
+/* For --task 24: checks the puzzle parses; if not, emits an error that says
+ * what a puzzle looks like and returns -1. Word problems always pass. */
+int search_check_puzzle(strategy_ctx *ctx);
+/* Asks the judge for a 0-10 score of each text (judge_prompts[i], built by
+ * prompt_judge) as one batch; writes scores in [0, 1] where the reply had
+ * one, and leaves the others as they were. Returns how many had none. */
+int search_judge(strategy_ctx *ctx, const prompt *judge_prompts, int n, double *scores);
+
 /* Reads sure / likely / impossible in a value reply and maps it to the ToT
  * paper's 20 / 1 / 0.001; anything else is 0. */
 double search_value_word(const char *text);

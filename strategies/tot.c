@@ -369,17 +369,9 @@ int strategy_tot(strategy_ctx *ctx)
     if (r.depth > 32)
         r.depth = 32;
     r.threshold = r.v * 1.0;    /* below "likely" on average */
+    if (search_check_puzzle(ctx) < 0)
+        return RUN_FAILED;
     tally_init(&r.votes);
-    if (ctx->opt.task == TASK_24) {
-        g24_state st;
-        if (g24_parse(ctx->problem, &st) < 0) {
-            event e = event_make(EV_ERROR);
-            e.text = "a Game of 24 puzzle is 1 to 4 whole numbers, such as \"4 9 10 13\"";
-            strategy_emit(ctx, &e);
-            tally_done(&r.votes);
-            return RUN_FAILED;
-        }
-    }
 
     if (ctx->opt.search == SEARCH_DFS)
         dfs(&r, 0, 0);
@@ -404,12 +396,7 @@ int strategy_tot(strategy_ctx *ctx)
             }
         }
         search_mark_chosen(ctx, leaf, lead);
-        if (r.votes.weighted && r.votes.e[0].weight > 0) {
-            double sum = 0;
-            for (int i = 0; i < r.votes.n; i++)
-                sum += r.votes.e[i].weight;
-            ctx->confidence = sum > 0 ? r.votes.e[0].weight / sum : -1;
-        }
+        ctx->confidence = search_share(&r.votes, lead);
         st = RUN_OK;
     } else if (!cancelled(&r)) {
         search_notice(ctx, ctx->opt.task == TASK_24
