@@ -263,6 +263,36 @@ static void test_tot_dfs_backtracks(void **state)
     model_close(m);
 }
 
+/* A step whose arithmetic is right but whose "(left: ...)" list is not goes
+ * on from the true state, with a mark; wrong arithmetic is still pruned. */
+static void test_tot_left_list(void **state)
+{
+    (void)state;
+    model *m = open_json(
+        "{\"caps\": [\"raw\", \"raw_format\"], \"rules\": ["
+        "{\"suffix\": \"Numbers: 2 3 4 Step:\", \"replies\": ["
+        "  \" 2 * 3 = 7 (left: 4 7)\", \" 2 * 3 = 6 (left: 4 7)\"]},"
+        "{\"suffix\": \"Numbers: 4 6 Step:\", \"replies\": [\" 4 * 6 = 24 (left: 24)\"]},"
+        "{\"suffix\": \"Numbers: 4 6 Value:\", \"replies\": [\" sure\"]}"
+        "]}");
+    strategy_ctx ctx;
+    seen s;
+    strategy_opts o = { .name = "tot", .n = 1, .k = 2, .value_samples = 1,
+                        .task = TASK_24, .agg = -1, .weighted = -1 };
+    assert_int_equal(run(m, &ctx, &s, "2 3 4", o), RUN_OK);
+    assert_string_equal(ctx.answer, "4*(2*3)");
+    const trace_node *wrong = find(&ctx.trace, "2 * 3 = 7");
+    assert_int_equal(wrong->status, NS_PRUNED);
+    assert_int_equal(wrong->scores.check, CHECK_WRONG);
+    const trace_node *fixed = find(&ctx.trace, "2 * 3 = 6");
+    assert_int_equal(fixed->scores.check, CHECK_OK);
+    assert_non_null(fixed->mark);
+    assert_non_null(strstr(fixed->mark, "list of numbers left"));
+    assert_int_equal(fixed->status, NS_CHOSEN);
+    trace_done(&ctx.trace);
+    model_close(m);
+}
+
 /* ---- beam search on a word problem, the step checker as PRM ---- */
 
 #define BAKERY "A bakery has 45 croissants. It sells 12 and bakes 30 more. How many now?"
@@ -461,17 +491,65 @@ static void test_mcts_uct_prefers_reward(void **state)
     model_close(m);
 }
 
+/* UCT's choices and the backed-up values on a fixed tree, exactly.
+ * Depth 1: the root's two children are rolled out, never expanded.
+ *   it 1: expand the root (2 step calls), roll out A ("45 - 12 = 33."):
+ *         steps 1, 1, answer 0.6 -> min 0.6; no earlier rollouts: reward
+ *         0.7 * 0.6 = 0.42
+ *   it 2: B is unvisited (UCT infinite): roll out B ("12 + 30 = 42."), whose
+ *         "45 + 42 = 88" is wrong: reward 0 (and 63 has 1 of 1 earlier votes,
+ *         88 none)
+ *   it 3: N = 2, both visited once: A's 0.42 beats B's 0 at equal
+ *         exploration; A again: 0.42 + 0.3 * (1 of 2 earlier answers agree)
+ *         = 0.57, so W_A = 0.99. */
+static void test_mcts_uct_exact(void **state)
+{
+    (void)state;
+    model *m = open_json(
+        "{\"caps\": [\"raw\", \"raw_format\"], \"rules\": ["
+        "{\"suffix\": \"step by step. 45 - 12 = 33.\", \"replies\": ["
+        "  \" 33 + 30 = 63. The answer is 63.\"]},"
+        "{\"suffix\": \"step by step. 12 + 30 = 42.\", \"replies\": ["
+        "  \" 45 + 42 = 88. The answer is 88.\"]},"
+        "{\"suffix\": \"step by step.\", \"replies\": [\" 45 - 12 = 33. \", \" 12 + 30 = 42. \"]}"
+        "]}");
+    strategy_ctx ctx;
+    seen s;
+    strategy_opts o = { .name = "mcts", .k = 2, .iterations = 3, .depth = 1,
+                        .uct_c = 1.4, .agg = AGG_MIN, .weighted = -1 };
+    assert_int_equal(run(m, &ctx, &s, BAKERY, o), RUN_OK);
+    assert_int_equal(scripted_calls(m), 5);
+    assert_prompt(m, 0, "step by step.");
+    assert_prompt(m, 1, "step by step.");
+    assert_prompt(m, 2, "step by step. 45 - 12 = 33.");
+    assert_prompt(m, 3, "step by step. 12 + 30 = 42.");
+    assert_prompt(m, 4, "step by step. 45 - 12 = 33.");
+    const trace_node *a = find(&ctx.trace, "45 - 12 = 33");
+    const trace_node *b = find(&ctx.trace, "12 + 30 = 42");
+    assert_int_equal(a->scores.visits, 2);
+    assert_int_equal(b->scores.visits, 1);
+    assert_true(fabs(a->scores.w - 0.99) < 1e-9);
+    assert_true(fabs(b->scores.w - 0.0) < 1e-9);
+    assert_int_equal(ctx.trace.nodes[0].scores.visits, 3);
+    assert_true(fabs(ctx.trace.nodes[0].scores.w - 0.99) < 1e-9);
+    assert_string_equal(ctx.answer, "63");
+    trace_done(&ctx.trace);
+    model_close(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tot_bfs),
         cmocka_unit_test(test_tot_dfs),
         cmocka_unit_test(test_tot_dfs_backtracks),
+        cmocka_unit_test(test_tot_left_list),
         cmocka_unit_test(test_beam_checker),
         cmocka_unit_test(test_bon),
         cmocka_unit_test(test_bon_judge_chat),
         cmocka_unit_test(test_mcts),
         cmocka_unit_test(test_mcts_uct_prefers_reward),
+        cmocka_unit_test(test_mcts_uct_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
