@@ -549,7 +549,7 @@ static void read_events(tui *t)
     int n = 0;
     t->more_events = 0;
     while ((ev = runner_pop(t->run))) {
-        view_apply(&t->v, ev, now);
+        view_apply_owned(&t->v, ev, now);      /* the view's log keeps ev */
         if (ev->kind == EV_DONE) {
             if (ev->run == RUN_CANCELLED)
                 view_message(&t->v, ROLE_STATUS, now, MSG_S, "cancelled; what arrived is kept");
@@ -561,7 +561,6 @@ static void read_events(tui *t)
         } else if (ev->kind == EV_NOTICE && ev->text && !strchr(t->v.notice, '\n')) {
             view_message(&t->v, ROLE_STATUS, now, MSG_S, "%s", ev->text);   /* the first one */
         }
-        event_free(ev);
         t->events++;
         t->dirty = 1;
         if (++n >= MAX_EVENTS_PER_PASS) { t->more_events = 1; break; }

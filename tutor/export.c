@@ -23,13 +23,18 @@ void event_log_done(event_log *l)
     memset(l, 0, sizeof *l);
 }
 
-void event_log_push(event_log *l, const event *ev)
+void event_log_adopt(event_log *l, event *ev)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
         l->v = mem_realloc(l->v, (size_t)l->cap * sizeof *l->v);
     }
-    l->v[l->n++] = event_dup(ev);
+    l->v[l->n++] = ev;
+}
+
+void event_log_push(event_log *l, const event *ev)
+{
+    event_log_adopt(l, event_dup(ev));
 }
 
 /* Length of the valid UTF-8 sequence at s (len > 0 bytes), or 0 when the

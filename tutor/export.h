@@ -20,6 +20,8 @@ void event_log_init(event_log *l);
 /* Frees every event and the array; the log is empty (and reusable) after. */
 void event_log_done(event_log *l);
 /* Appends a copy of ev (the caller keeps ev). */
+/* Takes ownership of a heap event (from event_dup): no copy. */
+void event_log_adopt(event_log *l, event *ev);
 void event_log_push(event_log *l, const event *ev);
 
 /* The trace as a DOT digraph. Returns 0, or -1 when writing failed. */

@@ -41,10 +41,24 @@ void view_reset(view *v, double now)
     v->t_start = now;
 }
 
+static int apply(view *v, const event *ev, double now);
+
 int view_apply(view *v, const event *ev, double now)
 {
-    int ok = trace_apply(&v->tr, ev) == 0;
     event_log_push(&v->log, ev);
+    return apply(v, ev, now);
+}
+
+int view_apply_owned(view *v, event *ev, double now)
+{
+    int r = apply(v, ev, now);
+    event_log_adopt(&v->log, ev);      /* no second copy of every delta */
+    return r;
+}
+
+static int apply(view *v, const event *ev, double now)
+{
+    int ok = trace_apply(&v->tr, ev) == 0;
     switch (ev->kind) {
     case EV_NODE_ADD:
         if (ok) tree_node_added(&v->tree, &v->tr, ev->node, now);

@@ -52,6 +52,9 @@ void view_reset(view *v, double now);
 /* Applies one event (the caller keeps ownership). Returns 1 when the
  * screen needs redrawing (always, today). */
 int view_apply(view *v, const event *ev, double now);
+/* The same for a heap event (event_dup): the view keeps it in its event
+ * log instead of copying it, so the caller must not free it. */
+int view_apply_owned(view *v, event *ev, double now);
 
 /* The nodes the Thinking pane can follow, in order (samples for sc, the
  * answer node for cot). Returns the count; fills at most cap ids. */
