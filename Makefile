@@ -27,7 +27,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_SRC  := $(wildcard tests/e2e/test_*.c)
 UNIT_BIN += $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test test-only asan bench bench-24 install deps clean check-tests
+.PHONY: all run test test-only asan bench bench-24 bench-think install deps clean check-tests
 all: ponder
 
 # Copy then rename, so a ./ponder that is running is never written into.
@@ -86,6 +86,11 @@ bench: deps
 bench-24: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_24
 	@OMP_NUM_THREADS=$${OMP_NUM_THREADS:-$$(nproc)} $(BUILD)/bench/bench_24 data/24.csv 900 100
+
+# Thinking length against accuracy: budget forcing on the built-in model.
+bench-think: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_think
+	@$(BUILD)/bench/bench_think 100
 
 install: ponder
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/ponder/themes

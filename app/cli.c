@@ -14,7 +14,7 @@
 enum {
     OPT_BASE_URL = 256, OPT_SEED, OPT_JSON, OPT_EARLY_STOP, OPT_VERSION,
     OPT_TASK, OPT_VERIFIER, OPT_AGG, OPT_DEPTH, OPT_VALUES, OPT_SEARCH, OPT_ITER,
-    OPT_UCT, OPT_BUDGET, OPT_SELECT, OPT_EXPORT
+    OPT_UCT, OPT_BUDGET, OPT_SELECT, OPT_EXPORT, OPT_THINK, OPT_MIN_THINK, OPT_INSECURE
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +38,9 @@ static const struct option long_opts[] = {
     { "budget",      required_argument, NULL, OPT_BUDGET },
     { "select",      required_argument, NULL, OPT_SELECT },
     { "export",      required_argument, NULL, OPT_EXPORT },
+    { "think",       required_argument, NULL, OPT_THINK },
+    { "min-think",   required_argument, NULL, OPT_MIN_THINK },
+    { "insecure",    no_argument,       NULL, OPT_INSECURE },
     { "help",        no_argument,       NULL, 'h' },
     { "version",     no_argument,       NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -69,6 +72,10 @@ void cli_usage(FILE *f)
           "      --uct-c C         mcts: exploration constant (default 1.4)\n"
           "      --budget TOKENS   mcts: stop after this many tokens out\n"
           "      --export FILE     write the run's trace: FILE.dot (Graphviz) or JSON Lines\n"
+          "      --think T         off | on | low | medium | high | TOKENS (a thinking budget)\n"
+          "      --min-think N     built-in model: think at least N tokens (\"Wait,\" replaces an\n"
+          "                        early answer, as in s1)\n"
+          "      --insecure        do not verify TLS certificates (shown on the status line)\n"
           "      --json            JSON Lines events on stdout, the last one {\"event\":\"done\",...}\n"
           "\n"
           "Keys for OpenAI-compatible servers come from OPENAI_API_KEY (never the command line).\n"
@@ -214,6 +221,22 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
             cfg->strat.token_budget = b;
             break;
         }
+        case OPT_THINK:
+            if (think_parse(optarg, &cfg->strat.think, &cfg->strat.think_budget) != 0)
+                return bad(err, errlen, "--think wants off, on, low, medium, high or a number "
+                                        "of tokens", optarg);
+            break;
+        case OPT_MIN_THINK: {
+            errno = 0;
+            long n = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || n < 0 || n > 100000)
+                return bad(err, errlen, "--min-think wants a number of tokens", optarg);
+            cfg->strat.min_think = (int)n;
+            break;
+        }
+        case OPT_INSECURE:
+            cfg->insecure = 1;
+            break;
         case OPT_EXPORT:
             if (!*optarg)
                 return bad(err, errlen, "--export wants a file name", optarg);

@@ -280,4 +280,5 @@ void config_model(const app_config *c, model_config *mc)
     mc->max_retries = c->max_retries;
     mc->native_n = c->native_n;
     mc->builtin_path = c->builtin_path[0] ? c->builtin_path : NULL;
+    mc->insecure = c->insecure;
 }

@@ -19,6 +19,7 @@ typedef struct {
     char strategy[32];        /* strat.name points here */
     char export_path[1024];   /* --export FILE, "" for none */
     int json;                 /* solve --json */
+    int insecure;             /* --insecure: no TLS certificate checks */
     int ascii;                /* force ASCII borders */
     char config_path[512];    /* the file that was read, "" if none */
     char warning[512];        /* a config problem to show the user, "" if none */

@@ -45,6 +45,7 @@ typedef struct {
     char *paste;            /* bracketed paste being collected */
     size_t paste_len, paste_total;
     char state_dir[1024];
+    char think_buf[32];     /* the --think setting as shown */
 } tui;
 
 static double now_s(void)
@@ -89,6 +90,10 @@ static void sync_settings(tui *t)
     t->scr.n = effective_n(t);
     t->scr.temperature = effective_t(t);
     t->scr.task = t->cfg->strat.task == TASK_24;
+    t->scr.think_setting = t->cfg->strat.think == THINK_DEFAULT ? NULL
+                 : think_name(t->cfg->strat.think, t->cfg->strat.think_budget,
+                              t->think_buf, sizeof t->think_buf);
+    t->scr.insecure = t->cfg->insecure;
     t->dirty = 1;
 }
 
@@ -186,6 +191,24 @@ static void toggle_task(tui *t)
         view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "word problems%s",
                      runner_busy(t->run) ? " (from the next solve)" : "");
     t->resized = 1;
+}
+
+/* --think from the keyboard: default, off, on, low, medium, high, and a
+ * 256-token budget, round again. The backend says (a notice) when it cannot
+ * do what is asked. */
+static void cycle_think(tui *t)
+{
+    static const think_mode order[] = { THINK_DEFAULT, THINK_OFF, THINK_ON, THINK_LOW,
+                                        THINK_MEDIUM, THINK_HIGH, THINK_BUDGET };
+    size_t i = 0, n = sizeof order / sizeof order[0];
+    while (i < n && order[i] != t->cfg->strat.think) i++;
+    t->cfg->strat.think = order[(i + 1) % n];
+    if (t->cfg->strat.think == THINK_BUDGET) t->cfg->strat.think_budget = 256;
+    sync_settings(t);
+    char buf[32];
+    view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "thinking: %s%s",
+                 think_name(t->cfg->strat.think, t->cfg->strat.think_budget, buf, sizeof buf),
+                 runner_busy(t->run) ? " (from the next solve)" : "");
 }
 
 static void change_n(tui *t, int delta)
@@ -446,6 +469,11 @@ static void do_action(tui *t, ui_action a, int key)
     case ACT_REDRAW: term_redraw_all(); break;
     case ACT_TREE_FOCUS: tree_focus(t); break;
     case ACT_TASK: toggle_task(t); break;
+    case ACT_THINK: cycle_think(t); break;
+    case ACT_THINK_OPEN:
+        t->v.think_open = !t->v.think_open;
+        note(t, ROLE_STATUS, "%s", t->v.think_open ? "thinking opened" : "thinking folded once the answer starts");
+        break;
     case ACT_TREE_DOWN: case ACT_TREE_UP: case ACT_TREE_PARENT: case ACT_TREE_CHILD:
     case ACT_TREE_PREV_SIBLING: case ACT_TREE_NEXT_SIBLING: case ACT_TREE_PAGE_UP:
     case ACT_TREE_PAGE_DOWN: case ACT_TREE_HOME: case ACT_TREE_END: case ACT_TREE_PATH:

@@ -26,6 +26,7 @@ struct model {
     char key_env[64];               /* "" = the backend's default */
     char base_url[512];             /* "" = the backend's default */
     char builtin_path[512];
+    int insecure;                   /* skip TLS verification (--insecure) */
     void *impl;
 };
 

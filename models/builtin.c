@@ -18,6 +18,7 @@
 
 #include "lm/lm.h"
 #include "models/marksplit.h"
+#include "tutor/trace.h"
 
 #define WEIGHTS "ponder-tiny.bin"
 #define UNK_WARN 3          /* "more than a few" unknown words */
@@ -59,6 +60,9 @@ typedef struct {
     int tokens;             /* tokens since the last delta was sent */
     int sent;               /* any text sent yet */
     int cancelled;
+    int think_tokens;       /* tokens that went to the thinking channel */
+    text_buf text;          /* budget forcing: the text so far (not streamed twice) */
+    int keep;               /* keep text */
 } route;
 
 typedef struct {
@@ -66,6 +70,7 @@ typedef struct {
     atomic_int *cancel;
     int req;
     int sample;             /* the sample whose text is being routed */
+    int base;               /* added to sample in callbacks (forcing runs one at a time) */
     route *r;
 } gen_state;
 
@@ -85,7 +90,8 @@ static void send(void *ud, channel ch, const char *text, size_t len)
         size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
         memcpy(buf, text, n);
         buf[n] = '\0';
-        g->sink->on_delta(g->sink->ud, g->req, g->sample, ch, buf, g->r[g->sample].tokens, 0);
+        g->sink->on_delta(g->sink->ud, g->req, g->base + g->sample, ch, buf,
+                          g->r[g->sample].tokens, 0);
         g->r[g->sample].tokens = 0;
         text += n;
         len -= n;
@@ -98,6 +104,10 @@ static int on_token(void *ud, int s, const char *piece, float logprob)
     gen_state *g = ud;
     g->sample = s;
     g->r[s].tokens++;
+    if (!g->r[s].split.answering)
+        g->r[s].think_tokens++;
+    if (g->r[s].keep)
+        text_buf_append(&g->r[s].text, piece, strlen(piece));
     marksplit_feed(&g->r[s].split, piece, strlen(piece), send, g);
     if (g->cancel && atomic_load(g->cancel)) {
         g->r[s].cancelled = 1;
@@ -145,6 +155,152 @@ static void notices(model *m, int req, const char *text, const model_sink *sink,
     }
 }
 
+/* ---- budget forcing (Muennighoff et al. 2025, "s1") ----
+ *
+ * The built-in model's thinking is everything before "The answer is". A
+ * budget ends the thinking after that many tokens and asks for the answer
+ * by writing the mark itself; --min-think replaces a mark that comes too
+ * early with "Wait," and lets the model go on. --think maps to budgets in
+ * the model's own scale: its chains are 3-6 steps of about 8 tokens. */
+enum { MARK_WAITS = 4, ANSWER_TOKENS = 16 };
+static const char MARK[] = " The answer is";
+
+static int think_budget(const model_request *rq)
+{
+    switch (rq->think) {
+    case THINK_OFF: return 0;
+    case THINK_LOW: return 12;
+    case THINK_MEDIUM: return 24;
+    case THINK_HIGH: return 48;
+    case THINK_BUDGET: return rq->think_budget;
+    default: return -1;     /* no budget */
+    }
+}
+
+static int forcing(const model_request *rq)
+{
+    /* Only for a prompt that asks for reasoning: search steps and the
+     * direct format have no thinking to force. */
+    return (think_budget(rq) >= 0 || rq->min_think > 0) && rq->n_stop == 0 &&
+           !(rq->prompt->raw && marksplit_ends_with_mark(rq->prompt->raw));
+}
+
+/* One phase of one sample: continues text with the given stops. */
+static int phase(model *m, const char *text, const model_request *rq, int max_tokens,
+                 const char *const *stop, int n_stop, long long seed, gen_state *g,
+                 lm_sample_result *res, char *err, size_t errlen)
+{
+    builtin *b = m->impl;
+    lm_sample_opts o = {
+        .temperature = (float)rq->temperature,
+        .top_k = rq->top_k,
+        .top_p = rq->top_p > 0 && rq->top_p < 1 ? (float)rq->top_p : 1.0f,
+        .seed = (unsigned long long)seed,
+        .max_tokens = max_tokens,
+        .stop = stop,
+        .n_stop = n_stop,
+        .want_logprobs = 1,
+    };
+    int truncated = 0;
+    return lm_generate(b->lm, text, 1, &o, on_token, g, NULL, res, &truncated, err, errlen);
+}
+
+static int generate_forced(model *m, const model_request *rq, int q, const model_sink *sink,
+                           atomic_int *cancel)
+{
+    builtin *b = m->impl;
+    int n = rq->n > 0 ? rq->n : 1, failed = 0, cut = 0, waited = 0;
+    int budget = think_budget(rq);
+    char *start = raw_prompt(rq->prompt);
+    long tokens_in = 0;
+    if (!start)
+        return n;
+    notices(m, q, start, sink, &tokens_in);
+    long long seed = rq->seed >= 0 ? rq->seed : (long long)(time(NULL) ^ clock());
+    for (int s = 0; s < n; s++) {
+        route r = { .keep = 1 };
+        marksplit_init(&r.split, 0);
+        gen_state g = { .sink = sink, .cancel = cancel, .req = q, .r = &r, .base = s };
+        text_buf_append(&r.text, start, strlen(start));
+        char err[256] = "";
+        int rc = 0, out = 0, thinking = 0;
+        double lp = 0;
+        const char *const mark_stop[] = { MARK };
+        for (int waits = 0;; waits++) {
+            int room = budget >= 0 ? budget - thinking : lm_ctx_len(b->lm);
+            if (room <= 0) {
+                cut++;
+                break;
+            }
+            lm_sample_result res = { 0 };
+            int before = r.think_tokens;
+            rc = phase(m, r.text.s, rq, room, mark_stop, 1, seed + s + 7919 * waits, &g, &res,
+                       err, sizeof err);
+            if (rc)
+                break;
+            out += res.n_tokens;
+            lp += res.sum_logprob;
+            thinking += r.think_tokens - before;
+            if (r.cancelled || res.finish == LM_FINISH_CANCELLED)
+                break;
+            if (res.finish == LM_FINISH_LENGTH && budget >= 0) {
+                cut++;
+                break;
+            }
+            if (res.finish != LM_FINISH_STOP)
+                break;              /* the sample ended without an answer */
+            if (thinking >= rq->min_think || waits >= MARK_WAITS)
+                break;              /* the mark: the answer comes next */
+            /* too early: "Wait," instead of the answer (s1) */
+            static const char wait[] = " Wait,";
+            text_buf_append(&r.text, wait, strlen(wait));
+            send(&g, CH_THINKING, wait, strlen(wait));
+            waited++;
+        }
+        if (!rc && !r.cancelled) {
+            /* The answer: the mark, then what the model writes after it. */
+            text_buf_append(&r.text, MARK, strlen(MARK));
+            marksplit_flush(&r.split, send, &g);
+            marksplit_init(&r.split, 1);
+            send(&g, CH_ANSWER, MARK + 1, strlen(MARK) - 1);
+            lm_sample_result res = { 0 };
+            rc = phase(m, r.text.s, rq, ANSWER_TOKENS, NULL, 0, seed + s + 104729, &g, &res,
+                       err, sizeof err);
+            out += res.n_tokens;
+            lp += res.sum_logprob;
+            marksplit_flush(&r.split, send, &g);
+        }
+        model_result mr = { .tokens_in = tokens_in, .tokens_out = out,
+                            .thinking_tokens = r.think_tokens, .logprob = lp,
+                            .has_logprob = 1 };
+        if (rc) {
+            mr.finish = FINISH_ERROR;
+            mr.error = err;
+            failed++;
+        } else {
+            mr.finish = r.cancelled ? FINISH_CANCELLED : FINISH_STOP;
+        }
+        if (sink->on_done)
+            sink->on_done(sink->ud, q, s, &mr);
+        free(r.text.s);
+    }
+    if (sink->on_notice && cut) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "budget forcing: %d of %d samples were stopped at %d "
+                 "thinking tokens and asked for the answer", cut, n, budget);
+        sink->on_notice(sink->ud, q, msg);
+    }
+    if (sink->on_notice && waited) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "budget forcing: \"Wait,\" replaced an early answer %d "
+                 "time%s (--min-think %d); the built-in model never saw \"Wait\" in training",
+                 waited, waited == 1 ? "" : "s", rq->min_think);
+        sink->on_notice(sink->ud, q, msg);
+    }
+    free(start);
+    return failed;
+}
+
 static int builtin_generate(model *m, const model_request *reqs, int n_reqs,
                             const model_sink *sink, atomic_int *cancel)
 {
@@ -160,6 +316,10 @@ static int builtin_generate(model *m, const model_request *reqs, int n_reqs,
     for (int q = 0; q < n_reqs; q++) {
         const model_request *rq = &reqs[q];
         int n = rq->n > 0 ? rq->n : 1;
+        if (forcing(rq)) {
+            failed += generate_forced(m, rq, q, sink, cancel);
+            continue;
+        }
         char *text = raw_prompt(rq->prompt);
         route *r = calloc((size_t)n, sizeof *r);
         lm_sample_result *res = calloc((size_t)n, sizeof *res);
@@ -211,6 +371,7 @@ static int builtin_generate(model *m, const model_request *reqs, int n_reqs,
                 failed++;
             } else {
                 mr.tokens_out = res[s].n_tokens;
+                mr.thinking_tokens = r[s].think_tokens;
                 mr.logprob = res[s].sum_logprob;
                 mr.has_logprob = 1;
                 if (r[s].cancelled || res[s].finish == LM_FINISH_CANCELLED)

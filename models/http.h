@@ -73,6 +73,7 @@ typedef struct {
     int max_retries;
     const model_sink *sink;     /* on_retry; may be NULL */
     atomic_int *cancel;         /* may be NULL */
+    int insecure;               /* --insecure: no TLS certificate checks */
     /* Writes what the user should try for this failure into out (no
      * leading punctuation), or leaves out empty. server_msg is the server's
      * own error text ("" if none). May be NULL. */

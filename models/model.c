@@ -89,6 +89,7 @@ model *model_open(const model_config *cfg, char *err, size_t errlen)
     copy(m->key_env, sizeof m->key_env, cfg->key_env);
     copy(m->base_url, sizeof m->base_url, cfg->base_url);
     copy(m->builtin_path, sizeof m->builtin_path, cfg->builtin_path);
+    m->insecure = cfg->insecure;
     int rc = kind == K_BUILTIN ? builtin_open(m, err, errlen)
            : kind == K_OLLAMA ? ollama_open(m, name, err, errlen)
            : kind == K_SCRIPTED ? scripted_open(m, name, err, errlen)
@@ -119,4 +120,41 @@ int model_generate(model *m, const model_request *reqs, int n_reqs,
     if (n_reqs <= 0)
         return 0;
     return m->ops->generate(m, reqs, n_reqs, sink, cancel);
+}
+
+int think_parse(const char *s, think_mode *mode, int *budget)
+{
+    static const struct { const char *name; think_mode mode; } names[] = {
+        { "off", THINK_OFF }, { "on", THINK_ON }, { "low", THINK_LOW },
+        { "medium", THINK_MEDIUM }, { "high", THINK_HIGH }, { "default", THINK_DEFAULT },
+    };
+    if (!s || !*s)
+        return -1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(s, names[i].name)) {
+            *mode = names[i].mode;
+            *budget = 0;
+            return 0;
+        }
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (*end || n < 0 || n > 1000000)
+        return -1;
+    *mode = THINK_BUDGET;
+    *budget = (int)n;
+    return 0;
+}
+
+const char *think_name(think_mode mode, int budget, char *buf, size_t cap)
+{
+    switch (mode) {
+    case THINK_DEFAULT: return "default";
+    case THINK_OFF: return "off";
+    case THINK_ON: return "on";
+    case THINK_LOW: return "low";
+    case THINK_MEDIUM: return "medium";
+    case THINK_HIGH: return "high";
+    case THINK_BUDGET: snprintf(buf, cap, "%d tokens", budget); return buf;
+    }
+    return "?";
 }

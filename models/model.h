@@ -38,7 +38,8 @@ typedef struct {
     long long seed;         /* -1 = none */
     int logprobs;
     think_mode think;
-    int think_budget;
+    int think_budget;       /* THINK_BUDGET: tokens of thinking at most */
+    int min_think;          /* budget forcing: at least this many thinking tokens */
 } model_request;
 
 typedef enum {
@@ -81,6 +82,7 @@ typedef struct {
     int native_n;
     double retry_base_s;        /* 0: default 0.5 */
     const char *builtin_path;   /* weights file for builtin; NULL: default search */
+    int insecure;               /* --insecure: skip TLS certificate checks */
 } model_config;
 
 enum { NATIVE_N_AUTO, NATIVE_N_YES, NATIVE_N_NO };
@@ -101,6 +103,11 @@ unsigned model_caps(const model *m);
  * FINISH_CANCELLED. */
 int model_generate(model *m, const model_request *reqs, int n_reqs,
                    const model_sink *sink, atomic_int *cancel);
+
+/* "off|on|low|medium|high|TOKENS" -> mode (and budget). 0, or -1. */
+int think_parse(const char *s, think_mode *mode, int *budget);
+/* The setting as the user writes it ("low", "512"); buf for budgets. */
+const char *think_name(think_mode mode, int budget, char *buf, size_t cap);
 
 /* Parses the backend name out of a spec: "openai:x" -> "openai". */
 int model_spec_valid(const char *spec, char *err, size_t errlen);

@@ -207,9 +207,13 @@ static int ol_generate(model *m, const model_request *reqs, int n_reqs,
 {
     ol *o = m->impl;
     ol_run run = { .m = m, .o = o };
+    if (n_reqs > 0 && reqs[0].think == THINK_BUDGET && sink->on_notice)
+        sink->on_notice(sink->ud, 0, "Ollama has no thinking budget: --think with a number "
+                                     "of tokens turns thinking on");
     http_opts opts = {
         .backend = "ollama",
         .connect_timeout_s = m->connect_timeout_s, .idle_timeout_s = m->idle_timeout_s,
+        .insecure = m->insecure,
         .retry_base_s = m->retry_base_s, .max_retries = m->max_retries,
         .sink = sink, .cancel = cancel, .advise = advise, .advise_ud = &run,
     };

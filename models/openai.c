@@ -87,6 +87,12 @@ static void add_message(cJSON *msgs, const char *role, const char *content)
 }
 
 /* The JSON body for one request of n samples; caller frees. */
+/* A thinking budget as the nearest OpenAI effort. */
+static think_mode budget_effort(int tokens)
+{
+    return tokens < 2048 ? THINK_LOW : tokens < 8192 ? THINK_MEDIUM : THINK_HIGH;
+}
+
 static char *build_body(const oa *o, const model_request *rq, int n,
                         long long seed, int completions)
 {
@@ -123,13 +129,19 @@ static char *build_body(const oa *o, const model_request *rq, int n,
     }
     if (n > 1)
         cJSON_AddNumberToObject(root, "n", n);
+    /* --think: OpenAI takes an effort, llama.cpp a switch and a budget.
+     * think_caveat() says what could not be honoured. */
     static const char *effort[] = {
         [THINK_LOW] = "low", [THINK_MEDIUM] = "medium", [THINK_HIGH] = "high" };
     if (!o->llamacpp && rq->think >= THINK_LOW && rq->think <= THINK_HIGH)
         cJSON_AddStringToObject(root, "reasoning_effort", effort[rq->think]);
-    if (o->llamacpp && (rq->think == THINK_OFF || rq->think == THINK_ON)) {
+    if (!o->llamacpp && rq->think == THINK_BUDGET)
+        cJSON_AddStringToObject(root, "reasoning_effort", effort[budget_effort(rq->think_budget)]);
+    if (o->llamacpp && rq->think != THINK_DEFAULT) {
         cJSON *kw = cJSON_AddObjectToObject(root, "chat_template_kwargs");
-        cJSON_AddBoolToObject(kw, "enable_thinking", rq->think == THINK_ON);
+        cJSON_AddBoolToObject(kw, "enable_thinking", rq->think != THINK_OFF);
+        if (rq->think == THINK_BUDGET)
+            cJSON_AddNumberToObject(root, "reasoning_budget", rq->think_budget);
     }
     char *s = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
@@ -470,14 +482,40 @@ static void free_jobs(oa_job *jobs, int n)
     free(jobs);
 }
 
+/* What of --think this server cannot do, or NULL. */
+static const char *think_caveat(const oa *o, const model_request *rq, char *buf, size_t cap)
+{
+    static const char *names[] = { [THINK_LOW] = "low", [THINK_MEDIUM] = "medium",
+                                   [THINK_HIGH] = "high" };
+    if (o->llamacpp && rq->think >= THINK_LOW && rq->think <= THINK_HIGH) {
+        snprintf(buf, cap, "llama.cpp has no thinking levels: --think %s turns thinking on",
+                 names[rq->think]);
+        return buf;
+    }
+    if (!o->llamacpp && rq->think == THINK_OFF)
+        return "OpenAI reasoning models cannot stop thinking: --think off sends nothing, "
+               "and the model decides";
+    if (!o->llamacpp && rq->think == THINK_BUDGET) {
+        snprintf(buf, cap, "OpenAI takes a reasoning effort, not a budget: %d tokens is sent "
+                 "as reasoning_effort=%s", rq->think_budget,
+                 names[budget_effort(rq->think_budget)]);
+        return buf;
+    }
+    return NULL;
+}
+
 static int oa_generate(model *m, const model_request *reqs, int n_reqs,
                        const model_sink *sink, atomic_int *cancel)
 {
     oa *o = m->impl;
+    char caveat[200];
+    if (n_reqs > 0 && sink->on_notice && think_caveat(o, &reqs[0], caveat, sizeof caveat))
+        sink->on_notice(sink->ud, 0, think_caveat(o, &reqs[0], caveat, sizeof caveat));
     oa_run run = { .m = m, .o = o, .sink = sink, .key = getenv(key_name(m)) };
     http_opts opts = {
         .backend = backend_name(o), .secret = run.key,
         .connect_timeout_s = m->connect_timeout_s, .idle_timeout_s = m->idle_timeout_s,
+        .insecure = m->insecure,
         .retry_base_s = m->retry_base_s, .max_retries = m->max_retries,
         .sink = sink, .cancel = cancel, .advise = advise, .advise_ud = &run,
     };

@@ -185,6 +185,7 @@ int gen_run(strategy_ctx *ctx, const gen_item *items, int n_items,
             .logprobs = 1,
             .think = so->think,
             .think_budget = so->think_budget,
+            .min_think = so->min_think,
         };
         ctx->calls++;
     }

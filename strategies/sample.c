@@ -240,6 +240,7 @@ int sample_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
         .seed = o->seed,
         .think = o->think,
         .think_budget = o->think_budget,
+        .min_think = o->min_think,
     };
     model_sink sink = {
         .ud = &b,

@@ -25,7 +25,8 @@ typedef struct {
     int max_tokens;         /* <= 0: default */
     int early_stop;         /* sc: stop once the leader cannot be overtaken */
     think_mode think;
-    int think_budget;
+    int think_budget;       /* THINK_BUDGET: tokens */
+    int min_think;          /* built-in model: at least this many thinking tokens */
     /* Search knobs (DESIGN.md §5); 0 or negative: the strategy's default. */
     task_kind task;
     int k;                  /* proposals per expanded node (beam, tot, mcts) */

@@ -131,8 +131,11 @@ int trace_apply(trace *t, const event *ev)
         if (ev->text)
             text_buf_append(ev->ch == CH_THINKING ? &n->thinking : &n->answer_text,
                             ev->text, strlen(ev->text));
-        if (ev->tokens > 0)
+        if (ev->tokens > 0) {
             n->tokens += ev->tokens;
+            if (ev->ch == CH_THINKING)
+                n->think_tokens += ev->tokens;
+        }
         return 0;
     case EV_SCORE:
         if (!n)

@@ -18,6 +18,7 @@ typedef struct {
     char *label;            /* short label, owned, may be NULL */
     text_buf thinking, answer_text;
     int tokens;
+    int think_tokens;       /* of tokens, those on the thinking channel */
     node_status status;
     node_scores scores;
     char *answer;           /* extracted final answer, owned, may be NULL */

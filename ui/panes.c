@@ -183,6 +183,12 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
     }
     na = s->think.lines.n;
     nb = s->answer.lines.n;
+    /* Once the answer has started, a thinking model's thinking folds into
+     * one line unless the user opened it (a key toggles): the answer is what
+     * to read. The built-in model's "thinking" is its worked steps, the
+     * lesson itself, so it stays open. */
+    int folded = na > 0 && nb > 0 && !v->think_open && strcmp(v->model, "builtin") != 0;
+    if (folded) na = 1;
     nsep = na && nb ? 1 : 0;
     total = na + nsep + nb;
     if (total == 0) {
@@ -199,7 +205,15 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
     s->top = top;
     for (int row = 0; row < in.h && top + row < total; row++) {
         int i = top + row;
-        if (i < na) {
+        if (folded && i == 0) {
+            char tok[32], secs[32] = "";
+            double t0 = id < v->t_cap ? v->t_think[id] : 0, t1 = id < v->t_cap ? v->t_answer[id] : 0;
+            if (t0 > 0 && t1 >= t0) snprintf(secs, sizeof secs, ", %.1f s", t1 - t0);
+            paint_fmt(in.y + row, in.x, in.w, ROLE_DIM, "%s thought for %s tokens%s  (%s opens)",
+                      s->utf8 ? "\xe2\x96\xb8" : ">",
+                      paint_count(n->think_tokens, tok, sizeof tok), secs,
+                      keymap_first_key(ACT_THINK_OPEN));
+        } else if (i < na) {
             wrap_line *l = &s->think.lines.v[i];
             paint_text(in.y + row, in.x, in.w, n->thinking.s + l->off, l->len, ROLE_THINKING);
         } else if (i < na + nsep) {

@@ -118,7 +118,7 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
     {
         /* during a run, the run's own settings; otherwise the next run's.
          * Segments are dropped, least useful first, until the line fits. */
-        enum { SEG_MODEL, SEG_STRAT, SEG_TOKENS, SEG_RATE, SEG_TIME, SEG__N };
+        enum { SEG_WARN, SEG_MODEL, SEG_STRAT, SEG_TOKENS, SEG_RATE, SEG_TIME, SEG__N };
         static const int drop_order[] = { SEG_TOKENS, SEG_MODEL, SEG_RATE, SEG_TIME };
         char seg[SEG__N][272];
         int busy = v->running && v->strategy[0], avail = r.x + r.w - rw - x - 1;
@@ -128,16 +128,26 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
         double t = busy ? v->temperature : s->temperature;
         memset(seg, 0, sizeof seg);
         snprintf(seg[SEG_MODEL], sizeof seg[0], "%s", model);
+        /* an insecure connection is never dropped from the line */
+        if (s->insecure)
+            snprintf(seg[SEG_WARN], sizeof seg[0], "%s", "INSECURE: TLS not verified");
         k = snprintf(seg[SEG_STRAT], sizeof seg[0], "%s%s",
                      (busy ? v->task : s->task) ? "24: " : "", strat);
         if (n > 1 || strcmp(strat, "sc") == 0)
             k += snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " n=%d", n);
-        if (t >= 0) snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " T=%.1f", t);
+        if (t >= 0) k += snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " T=%.1f", t);
+        if (s->think_setting)
+            snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " think=%s", s->think_setting);
         if (v->started) {
             double el = view_elapsed(v, now);
             long out = view_tokens_out(v);
-            snprintf(seg[SEG_TOKENS], sizeof seg[0], "%s in / %s out",
-                     paint_count(v->tr.tokens_in, a, sizeof a), paint_count(out, b, sizeof b));
+            int k2 = snprintf(seg[SEG_TOKENS], sizeof seg[0], "%s in / %s out",
+                              paint_count(v->tr.tokens_in, a, sizeof a),
+                              paint_count(out, b, sizeof b));
+            /* thinking is counted apart from the answer */
+            if (v->tr.thinking_tokens > 0 && k2 > 0)
+                snprintf(seg[SEG_TOKENS] + k2, sizeof seg[0] - (size_t)k2, " (%s thinking)",
+                         paint_count(v->tr.thinking_tokens, a, sizeof a));
             if (el > 0.05)
                 snprintf(seg[SEG_RATE], sizeof seg[0], "%s tok/s",
                          paint_count((long)(out / el + 0.5), a, sizeof a));

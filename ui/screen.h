@@ -32,6 +32,8 @@ typedef struct {
     int n;
     double temperature;
     int task;                   /* 1: Game of 24 */
+    const char *think_setting;         /* the --think setting, NULL for the default */
+    int insecure;               /* --insecure: always on the status line */
 
     int quit_prompt;            /* "Quit ponder? (y/n)" */
     int search_x;               /* where the tree search's cursor goes */

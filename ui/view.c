@@ -2,7 +2,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "tutor/mem.h"
 
 void view_init(view *v)
 {
@@ -21,6 +24,10 @@ void view_done(view *v)
     trace_done(&v->tr);
     tree_done(&v->tree);
     event_log_done(&v->log);
+    free(v->t_think);
+    free(v->t_answer);
+    v->t_think = v->t_answer = NULL;
+    v->t_cap = 0;
 }
 
 void view_reset(view *v, double now)
@@ -28,11 +35,12 @@ void view_reset(view *v, double now)
     char msg[sizeof v->msg];
     ui_role role = v->msg_role;
     double until = v->msg_until;
-    int compact = v->tree.compact;
+    int compact = v->tree.compact, think_open = v->think_open;
     memcpy(msg, v->msg, sizeof msg);
     view_done(v);
     view_init(v);
     v->tree.compact = compact;
+    v->think_open = think_open;
     memcpy(v->msg, msg, sizeof msg);
     v->msg_role = role;
     v->msg_until = until;
@@ -78,6 +86,18 @@ static int apply(view *v, const event *ev, double now)
         break;
     case EV_TEXT:
         if (ev->tokens > 0) v->live_tokens += ev->tokens;
+        if (ok && ev->node >= 0) {
+            if (ev->node >= v->t_cap) {
+                int cap = v->t_cap ? v->t_cap : 64;
+                while (cap <= ev->node) cap *= 2;
+                v->t_think = mem_realloc(v->t_think, (size_t)cap * sizeof *v->t_think);
+                v->t_answer = mem_realloc(v->t_answer, (size_t)cap * sizeof *v->t_answer);
+                for (int i = v->t_cap; i < cap; i++) v->t_think[i] = v->t_answer[i] = 0;
+                v->t_cap = cap;
+            }
+            double *t = ev->ch == CH_THINKING ? v->t_think : v->t_answer;
+            if (t[ev->node] == 0) t[ev->node] = now;
+        }
         v->retry[0] = 0;
         break;
     case EV_ERROR:

@@ -29,6 +29,13 @@ typedef struct {
     int run_failed_msg;     /* tr.error came from a non-retryable error */
     char notice[1024];      /* the run's notices, oldest first, one a line */
 
+    /* When each node's thinking began and its answer began (monotonic s,
+     * 0 = not yet), indexed by node: the collapsed summary says "thought
+     * for 1,240 tokens, 6.2 s". */
+    double *t_think, *t_answer;
+    int t_cap;
+    int think_open;         /* the user expanded collapsed thinking */
+
     /* The Thinking pane. focus -1 means "automatic": the first sample. */
     int focus;
     int follow;             /* stick to the bottom as text streams */

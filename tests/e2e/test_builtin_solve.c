@@ -160,6 +160,49 @@ static void test_game24_runs(void **state)
     run_free(&r);
 }
 
+static const event *notice_with(const run_result *r, const char *text)
+{
+    for (int i = 0; i < r->n_ev; i++)
+        if (r->ev[i].kind == EV_NOTICE && r->ev[i].text && strstr(r->ev[i].text, text))
+            return &r->ev[i];
+    return NULL;
+}
+
+/* Budget forcing (s1): a budget cuts the thinking at N tokens and asks for
+ * the answer; --think off answers at once; --min-think puts "Wait," where
+ * the answer came too early. Thinking tokens are counted apart. */
+static void test_budget_forcing(void **state)
+{
+    (void)state;
+    static const char *const budgets[] = { "8", "off" };
+    static const long most[] = { 8, 0 };
+    for (int i = 0; i < 2; i++) {
+        const char *argv[] = { "solve", "--json", "-s", "cot", "--think", budgets[i],
+                               SEED_PROBLEM, NULL };
+        run_result r;
+        run_ponder(&r, harness_dir, NULL, NULL, argv);
+        assert_int_equal(r.status, 0);
+        const event *d = done_of(&r);
+        assert_true(d->thinking_tokens <= most[i]);
+        assert_true(d->tokens_out > d->thinking_tokens);
+        assert_non_null(notice_with(&r, "budget forcing"));
+        char *an = joined_text(&r, CH_ANSWER);
+        assert_true(strstr(an, "The answer is") == an);
+        free(an);
+        run_free(&r);
+    }
+    const char *argv[] = { "solve", "--json", "-s", "cot", "--min-think", "80", SEED_PROBLEM, NULL };
+    run_result r;
+    run_ponder(&r, harness_dir, NULL, NULL, argv);
+    const event *d = done_of(&r);
+    assert_true(d->thinking_tokens > 0);
+    char *th = joined_text(&r, CH_THINKING);
+    assert_non_null(strstr(th, "Wait,"));
+    assert_non_null(notice_with(&r, "Wait,"));
+    free(th);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_out_of_distribution_says_so),
         cmocka_unit_test(test_search_strategies),
         cmocka_unit_test(test_game24_runs),
+        cmocka_unit_test(test_budget_forcing),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

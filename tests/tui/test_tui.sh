@@ -231,6 +231,17 @@ T send-keys -t mcts Escape
 T send-keys -t mcts C-d
 check_exit "mcts quit" mcts
 
+# ---- thinking controls: F11 cycles --think; a budget forces the answer ----
+start_ponder think 1 C.UTF-8 --model builtin -s cot
+T send-keys -t think F11
+check "F11: thinking off, shown on the status line" think 'thinking: off|think=off' 5
+T send-keys -t think -l "A bakery has 45 croissants. They sell 12 in the morning, receive a delivery of 30 at noon, then sell 18 in the afternoon. How many croissants remain?"
+T send-keys -t think Enter
+check "think off: budget forcing asks for the answer at once" think 'budget forcing' 30
+check "think off: an answer still lands" think 'Answer +[0-9]+' 5
+T send-keys -t think C-d
+check_exit "think quit" think
+
 # ---- a non-UTF-8 locale gets ASCII borders ----
 start_ponder ascii "$PORT" C -s sc
 check "C locale: ASCII borders" ascii '^\+ Thinking -+\+' 10

@@ -297,6 +297,69 @@ static void test_ollama_thinking(void **st)
     free(r);
 }
 
+/* --think on each HTTP backend: what goes in the body, and a notice when
+ * the backend cannot do what was asked. */
+typedef struct {
+    const char *spec, *suffix;
+    think_mode mode;
+    int budget;
+    const char *field;          /* body field to look at ("a.b" for nested) */
+    const char *want;           /* its JSON, or NULL for "absent" */
+    const char *notice;         /* a notice containing this, or NULL for none */
+} think_case;
+
+static void test_think_mapping(void **st)
+{
+    (void)st;
+    static const think_case cases[] = {
+        { "openai:cot", "/v1", THINK_LOW, 0, "reasoning_effort", "\"low\"", NULL },
+        { "openai:cot", "/v1", THINK_HIGH, 0, "reasoning_effort", "\"high\"", NULL },
+        { "openai:cot", "/v1", THINK_BUDGET, 3000, "reasoning_effort", "\"medium\"", "not a budget" },
+        { "openai:cot", "/v1", THINK_OFF, 0, "reasoning_effort", NULL, "cannot stop thinking" },
+        { "openai:cot", "/v1", THINK_DEFAULT, 0, "reasoning_effort", NULL, NULL },
+        { "llamacpp:cot", "/v1", THINK_OFF, 0, "chat_template_kwargs.enable_thinking", "false", NULL },
+        { "llamacpp:cot", "/v1", THINK_ON, 0, "chat_template_kwargs.enable_thinking", "true", NULL },
+        { "llamacpp:cot", "/v1", THINK_BUDGET, 500, "reasoning_budget", "500", NULL },
+        { "llamacpp:cot", "/v1", THINK_MEDIUM, 0, "chat_template_kwargs.enable_thinking", "true",
+          "no thinking levels" },
+        { "ollama:cot", "", THINK_MEDIUM, 0, "think", "\"medium\"", NULL },
+        { "ollama:cot", "", THINK_OFF, 0, "think", "false", NULL },
+        { "ollama:cot", "", THINK_BUDGET, 900, "think", "true", "no thinking budget" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const think_case *c = &cases[i];
+        reset_server();
+        rec *r = rec_new();
+        model *m = open_model(c->spec, c->suffix, 5);
+        prompt p = chat_prompt();
+        model_request rq = request(&p, 1);
+        rq.think = c->mode;
+        rq.think_budget = c->budget;
+        assert_int_equal(run(m, &rq, 1, r), 0);
+        cJSON *s = server_json("/stats");
+        cJSON *v = cJSON_GetObjectItem(s, "last_body");
+        char key[64];
+        snprintf(key, sizeof key, "%s", c->field);
+        for (char *k = key, *dot; v && k; k = dot ? dot + 1 : NULL) {
+            dot = strchr(k, '.');
+            if (dot)
+                *dot = '\0';
+            v = cJSON_GetObjectItem(v, k);
+        }
+        char *got = v ? cJSON_PrintUnformatted(v) : NULL;
+        if (c->want ? !got || strcmp(got, c->want) : got != NULL)
+            fail_msg("case %zu (%s): %s is %s, want %s", i, c->spec, c->field,
+                     got ? got : "absent", c->want ? c->want : "absent");
+        if (c->notice ? !r->notices || !strstr(r->notice, c->notice) : r->notices != 0)
+            fail_msg("case %zu (%s): notice \"%s\", want %s", i, c->spec,
+                     r->notices ? r->notice : "", c->notice ? c->notice : "none");
+        free(got);
+        cJSON_Delete(s);
+        model_close(m);
+        free(r);
+    }
+}
+
 static void test_raw_prompts(void **st)
 {
     (void)st;
@@ -371,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_requests),
         cmocka_unit_test(test_batch_of_requests),
         cmocka_unit_test(test_ollama_thinking),
+        cmocka_unit_test(test_think_mapping),
         cmocka_unit_test(test_raw_prompts),
         cmocka_unit_test(test_badutf8_sanitized),
     };

@@ -166,7 +166,15 @@ static void test_80x24(void **state)
     assert_non_null(strstr(text, "sc n=10 T=0.8"));
     assert_non_null(strstr(text, "\xe2\x94\x8c"));          /* ┌ */
     assert_null(strstr(text, "\x1b"));                      /* no escape reached the screen */
-    assert_non_null(strstr(text, "\xef\xbf\xbd"));          /* ...it became U+FFFD */
+    /* a thinking model's thinking folds once the answer starts... */
+    assert_non_null(strstr(text, "\xe2\x96\xb8 thought for "));
+    assert_non_null(strstr(text, "F12 opens"));
+    /* ...and the key opens it */
+    v.think_open = 1;
+    draw_at(&s, &v, 80, 24);
+    grab(text, sizeof text);
+    assert_null(strstr(text, "thought for "));
+    assert_non_null(strstr(text, "\xef\xbf\xbd"));          /* the escape became U+FFFD */
 
     view_cycle(&v, 1);                                      /* sample 2 voted 44 */
     draw_at(&s, &v, 80, 24);
