@@ -100,6 +100,74 @@ static int parse_bool(const char *v, int *out)
 
 #define COPY(dst, v) snprintf((dst), sizeof(dst), "%s", (v))
 
+/* Reads a key file: its first line, trimmed. 0, or -1 with errno-ish text. */
+static int read_key_file(const char *path, char *out, size_t cap, const char **why)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        *why = strerror(errno);
+        return -1;
+    }
+    char *ok = fgets(out, (int)cap, f);
+    fclose(f);
+    if (!ok) {
+        *why = "it is empty";
+        return -1;
+    }
+    size_t n = strcspn(out, "\r\n");
+    while (n && (out[n - 1] == ' ' || out[n - 1] == '\t'))
+        n--;
+    out[n] = '\0';
+    if (!n) {
+        *why = "it is empty";
+        return -1;
+    }
+    return 0;
+}
+
+/* A file others can read that holds a key deserves a warning. */
+static int readable_by_others(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO));
+}
+
+/* api_key, key_file and key_env in [openai] and [anthropic]. Keys come only
+ * from the environment or from what config names; a key written into
+ * config.ini is allowed, with a warning when others can read the file.
+ * Returns 1 if the key was one of these. */
+static int key_setting(load_state *s, int line, const char *sec, const char *key, const char *v)
+{
+    app_config *c = s->c;
+    char *dst = !strcmp(sec, "openai") ? c->openai_key
+              : !strcmp(sec, "anthropic") ? c->anthropic_key : NULL;
+    if (!dst)
+        return 0;
+    size_t cap = sizeof c->openai_key;
+    if (!strcmp(key, "api_key")) {
+        snprintf(dst, cap, "%s", v);
+        if (readable_by_others(s->path))
+            warn(s, line, "this file holds an API key and others can read it: chmod 600 it, "
+                 "or name a key_file or key_env instead%s%s", "", "");
+        return 1;
+    }
+    if (!strcmp(key, "key_file")) {
+        const char *why = "";
+        if (read_key_file(v, dst, cap, &why) < 0) {
+            dst[0] = '\0';
+            warn(s, line, "key_file %s: %s", v, why);
+        } else if (readable_by_others(v)) {
+            warn(s, line, "key_file %s can be read by others: chmod 600 it%s", v, "");
+        }
+        return 1;
+    }
+    if (!strcmp(key, "key_env") && dst == c->anthropic_key) {
+        COPY(c->anthropic_key_env, v);
+        return 1;
+    }
+    return 0;
+}
+
 static int handler(void *ud, const char *sec, const char *key, const char *v)
 {
     load_state *s = ud;
@@ -108,6 +176,8 @@ static int handler(void *ud, const char *sec, const char *key, const char *v)
     int bad = 0, i;
     double d;
 
+    if (key_setting(s, line, sec, key, v))
+        return 1;
     if (!strcmp(sec, "ponder")) {
         if (!strcmp(key, "model")) {
             char err[256];
@@ -150,6 +220,11 @@ static int handler(void *ud, const char *sec, const char *key, const char *v)
             else if (!(bad = parse_bool(v, &yes)))
                 c->native_n = yes ? NATIVE_N_YES : NATIVE_N_NO;
         }
+        else
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
+    } else if (!strcmp(sec, "anthropic")) {
+        if (!strcmp(key, "base_url"))
+            COPY(c->anthropic_url, v);
         else
             warn(s, line, "unknown key '%s' in [%s]", key, sec);
     } else if (!strcmp(sec, "llamacpp")) {
@@ -275,6 +350,14 @@ void config_model(const app_config *c, model_config *mc)
             mc->base_url = c->ollama_url;
     }
     mc->key_env = c->openai_key_env;
+    if (!strncmp(c->model, "anthropic:", 10)) {
+        mc->key_env = c->anthropic_key_env[0] ? c->anthropic_key_env : NULL;
+        mc->key = c->anthropic_key[0] ? c->anthropic_key : NULL;
+        if (!mc->base_url && c->anthropic_url[0])
+            mc->base_url = c->anthropic_url;
+    } else if (!strncmp(c->model, "openai:", 7) || !strncmp(c->model, "llamacpp", 8)) {
+        mc->key = c->openai_key[0] ? c->openai_key : NULL;
+    }
     mc->connect_timeout_s = c->connect_timeout_s;
     mc->idle_timeout_s = c->idle_timeout_s;
     mc->max_retries = c->max_retries;

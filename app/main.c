@@ -2,6 +2,7 @@
  * main only wires the command line to the TUI or the headless runner. */
 #include <locale.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "app/cli.h"
 #include "app/config.h"
@@ -11,6 +12,9 @@
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* API keys live in this process's memory: it makes no core dumps. */
+    struct rlimit none = { 0, 0 };
+    setrlimit(RLIMIT_CORE, &none);
     app_config cfg;
     config_defaults(&cfg);
     config_load(&cfg, NULL);

@@ -24,6 +24,7 @@ struct model {
     int max_retries;
     int native_n;                   /* NATIVE_N_* */
     char key_env[64];               /* "" = the backend's default */
+    char key[512];                  /* from config; "" = the environment. Wiped at close */
     char base_url[512];             /* "" = the backend's default */
     char builtin_path[512];
     int insecure;                   /* skip TLS verification (--insecure) */

@@ -90,6 +90,7 @@ model *model_open(const model_config *cfg, char *err, size_t errlen)
     copy(m->base_url, sizeof m->base_url, cfg->base_url);
     copy(m->builtin_path, sizeof m->builtin_path, cfg->builtin_path);
     m->insecure = cfg->insecure;
+    copy(m->key, sizeof m->key, cfg->key);
     int rc = kind == K_BUILTIN ? builtin_open(m, err, errlen)
            : kind == K_OLLAMA ? ollama_open(m, name, err, errlen)
            : kind == K_SCRIPTED ? scripted_open(m, name, err, errlen)
@@ -107,6 +108,10 @@ void model_close(model *m)
         return;
     if (m->ops && m->ops->close)
         m->ops->close(m);
+    /* a key read from config should not outlive the model in freed memory */
+    volatile char *k = m->key;
+    for (size_t i = 0; i < sizeof m->key; i++)
+        k[i] = 0;
     free(m);
 }
 

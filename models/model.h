@@ -73,6 +73,7 @@ typedef struct {
     const char *spec;           /* builtin | ollama:NAME | openai:NAME | llamacpp[:NAME] | scripted:FILE */
     const char *base_url;       /* NULL: backend default / environment */
     const char *key_env;        /* name of the env var holding the key; NULL: backend default */
+    const char *key;            /* the key itself, from config.ini; NULL: the environment */
     double connect_timeout_s;   /* 0: default 10 */
     double idle_timeout_s;      /* 0: default 60; no byte for this long aborts */
     int max_retries;            /* -1: default 4 */

@@ -511,7 +511,7 @@ static int oa_generate(model *m, const model_request *reqs, int n_reqs,
     char caveat[200];
     if (n_reqs > 0 && sink->on_notice && think_caveat(o, &reqs[0], caveat, sizeof caveat))
         sink->on_notice(sink->ud, 0, think_caveat(o, &reqs[0], caveat, sizeof caveat));
-    oa_run run = { .m = m, .o = o, .sink = sink, .key = getenv(key_name(m)) };
+    oa_run run = { .m = m, .o = o, .sink = sink, .key = m->key[0] ? m->key : getenv(key_name(m)) };
     http_opts opts = {
         .backend = backend_name(o), .secret = run.key,
         .connect_timeout_s = m->connect_timeout_s, .idle_timeout_s = m->idle_timeout_s,

@@ -245,6 +245,42 @@ static void test_401_no_key_leak(void **state)
     run_free(&r);
 }
 
+/* A canary key, from the environment and from config.ini, through every
+ * error path the fixture can produce, on every HTTP backend that takes a
+ * key: it must appear in no output, no event, no message. (The 401 body
+ * echoes the Authorization header back, as a hostile server might.) */
+static void test_canary_everywhere(void **state)
+{
+    (void)state;
+    static const char *const scenarios[] = { "401", "404-model", "500-always", "stream-error",
+                                             "html", "garbage", "disconnect" };
+    static const char *const backends[] = { "openai", "llamacpp" };
+    const char *canary = "sk-canary-everywhere-4242";
+    for (int from_config = 0; from_config < 2; from_config++)
+        for (size_t b = 0; b < sizeof backends / sizeof backends[0]; b++)
+            for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+                fixture fx = { 0 };
+                assert_int_equal(fixture_scenario(&fx, scenarios[i]), 0);
+                char url[128], model[64], cfg[512];
+                snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
+                snprintf(model, sizeof model, "%s:test", backends[b]);
+                snprintf(cfg, sizeof cfg, "%s[openai]\napi_key = %s\n", CONFIG,
+                         from_config ? canary : "not-the-canary");
+                if (!from_config)
+                    setenv("OPENAI_API_KEY", canary, 1);
+                const char *argv[] = { "solve", "--json", "-m", model, "--base-url", url,
+                                       "-s", "cot", PROBLEM, NULL };
+                run_result r;
+                run_ponder(&r, harness_dir, from_config ? cfg : CONFIG, NULL, argv);
+                unsetenv("OPENAI_API_KEY");
+                fixture_stop(&fx);
+                if (strstr(r.out, canary) || strstr(r.err, canary))
+                    fail_msg("%s via %s (%s): the key leaked", scenarios[i], backends[b],
+                             from_config ? "config" : "environment");
+                run_free(&r);
+            }
+}
+
 static void test_stall_idle_timeout(void **state)
 {
     (void)state;
@@ -341,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_500_then_ok),
         cmocka_unit_test(test_429_retry_after),
         cmocka_unit_test(test_401_no_key_leak),
+        cmocka_unit_test(test_canary_everywhere),
         cmocka_unit_test(test_stall_idle_timeout),
         cmocka_unit_test(test_huge_line),
         cmocka_unit_test(test_connection_refused),

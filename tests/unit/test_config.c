@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/cli.h"
@@ -98,6 +99,75 @@ static void test_syntax_error(void **state)
     assert_int_equal(config_load(&c, p), -1);
     unlink(p);
     assert_non_null(strstr(c.warning, ":1:"));
+}
+
+/* Keys: from the environment, a key_file or key_env named in config, or
+ * api_key in config itself; a key in a file others can read is warned
+ * about, with file:line; the key reaches the model config, never the
+ * warning text. */
+static void test_keys(void **state)
+{
+    (void)state;
+    app_config c;
+    model_config mc;
+    char kpath[64];
+    snprintf(kpath, sizeof kpath, "/tmp/ponder-key-XXXXXX");
+    int fd = mkstemp(kpath);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "sk-canary-file-77\n", 18), 18);
+    close(fd);
+    chmod(kpath, 0600);
+
+    char text[256];
+    snprintf(text, sizeof text, "[ponder]\nmodel = openai:gpt\n[openai]\nkey_file = %s\n", kpath);
+    char *p = write_tmp(text);
+    chmod(p, 0600);
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p), 0);
+    assert_string_equal(c.warning, "");
+    config_model(&c, &mc);
+    assert_string_equal(mc.key, "sk-canary-file-77");
+    unlink(p);
+
+    /* the key file readable by others: a warning naming the line, not the key */
+    chmod(kpath, 0644);
+    p = write_tmp(text);
+    chmod(p, 0600);
+    config_defaults(&c);
+    config_load(&c, p);
+    assert_non_null(strstr(c.warning, ":4:"));
+    assert_non_null(strstr(c.warning, "chmod 600"));
+    assert_null(strstr(c.warning, "sk-canary"));
+    unlink(p);
+    unlink(kpath);
+
+    /* a missing key file: said, and no key */
+    p = write_tmp("[openai]\nkey_file = /nonexistent/ponder-key\n");
+    config_defaults(&c);
+    config_load(&c, p);
+    assert_non_null(strstr(c.warning, "key_file /nonexistent/ponder-key"));
+    assert_string_equal(c.openai_key, "");
+    unlink(p);
+
+    /* api_key in config: fine at 0600, warned at 0644 */
+    p = write_tmp("[anthropic]\napi_key = sk-ant-canary-9\n"
+                  "key_env = MY_ANT_KEY\nbase_url = http://127.0.0.1:9\n");
+    chmod(p, 0600);
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p), 0);
+    assert_string_equal(c.warning, "");
+    snprintf(c.model, sizeof c.model, "anthropic:claude");
+    config_model(&c, &mc);
+    assert_string_equal(mc.key, "sk-ant-canary-9");
+    assert_string_equal(mc.key_env, "MY_ANT_KEY");
+    assert_string_equal(mc.base_url, "http://127.0.0.1:9");
+    chmod(p, 0644);
+    config_defaults(&c);
+    config_load(&c, p);
+    assert_non_null(strstr(c.warning, ":2:"));
+    assert_non_null(strstr(c.warning, "holds an API key"));
+    assert_null(strstr(c.warning, "sk-ant"));
+    unlink(p);
 }
 
 static void test_unknown_model_and_strategy(void **state)
@@ -226,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_cli_solve),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_search),
+        cmocka_unit_test(test_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
