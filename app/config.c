@@ -3,6 +3,7 @@
  * The file is INI, read with inih:
  *   [ponder]   model, strategy, samples, temperature, seed, theme, ascii, early_stop
  *   [openai]   base_url, key_env, native_n (auto|yes|no)
+ *   [anthropic] base_url, key_env
  *   [llamacpp] base_url
  *   [ollama]   host                     [builtin]  weights
  *   [network]  connect_timeout, idle_timeout, retries
@@ -152,6 +153,13 @@ static int handler(void *ud, const char *sec, const char *key, const char *v)
         }
         else
             warn(s, line, "unknown key '%s' in [%s]", key, sec);
+    } else if (!strcmp(sec, "anthropic")) {
+        if (!strcmp(key, "base_url"))
+            COPY(c->anthropic_url, v);
+        else if (!strcmp(key, "key_env"))
+            COPY(c->anthropic_key_env, v);
+        else
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
     } else if (!strcmp(sec, "llamacpp")) {
         if (!strcmp(key, "base_url"))
             COPY(c->llamacpp_url, v);
@@ -273,8 +281,13 @@ void config_model(const app_config *c, model_config *mc)
             mc->base_url = c->llamacpp_url;
         else if (!strncmp(c->model, "ollama:", 7) && c->ollama_url[0])
             mc->base_url = c->ollama_url;
+        else if (!strncmp(c->model, "anthropic:", 10) && c->anthropic_url[0])
+            mc->base_url = c->anthropic_url;
     }
-    mc->key_env = c->openai_key_env;
+    /* Each backend's own key; NULL leaves the backend's default. */
+    mc->key_env = !strncmp(c->model, "anthropic:", 10)
+        ? (c->anthropic_key_env[0] ? c->anthropic_key_env : NULL)
+        : c->openai_key_env;
     mc->connect_timeout_s = c->connect_timeout_s;
     mc->idle_timeout_s = c->idle_timeout_s;
     mc->max_retries = c->max_retries;

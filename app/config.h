@@ -10,6 +10,8 @@ typedef struct {
     char base_url[512];       /* --base-url; "" = per-backend setting or default */
     char openai_url[512], llamacpp_url[512], ollama_url[512];  /* [openai] etc. */
     char openai_key_env[64];  /* env var holding the OpenAI-compatible key */
+    char anthropic_url[512];  /* [anthropic] base_url */
+    char anthropic_key_env[64]; /* [anthropic] key_env, "" = ANTHROPIC_API_KEY */
     int native_n;             /* [openai] native_n: NATIVE_N_* */
     char theme[64];           /* theme name or path */
     char builtin_path[512];
