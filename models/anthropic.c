@@ -249,6 +249,9 @@ static int on_body(http_job *hj, const char *buf, size_t n)
         if (clean)
             snprintf(j->head, sizeof j->head, "%s", clean);
         free(clean);
+        for (char *c = j->head; *c; c++)    /* one line in the message */
+            if (*c == '\n' || *c == '\t')
+                *c = ' ';
     }
     if (!j->mode) {
         size_t i = 0;
@@ -319,8 +322,7 @@ static void on_end(http_job *hj)
     if (hj->end == HTTP_DONE && !j->saw_stop) {
         if (!j->ev.events && hj->body_bytes)
             http_job_fail(hj, "the reply is not an event stream (it starts "
-                          "\"%s\"); check the base URL %s (it should not end "
-                          "in /v1)", j->head, j->run->m->url);
+                          "\"%s\"); check the base URL %s", j->head, j->run->m->url);
         else
             http_job_fail(hj, "the stream ended before the reply was complete "
                           "(no message_stop); the text so far is kept");
