@@ -493,11 +493,14 @@ static int local_url(const char *url)
 {
     const char *h = strstr(url, "://");
     h = h ? h + 3 : url;
-    static const char *const local[] = { "127.", "localhost", "[::1]" };
+    size_t n = strcspn(h, ":/");
+    if (h[0] == '[')
+        n = strcspn(h, "]") + 1;
+    static const char *const local[] = { "localhost", "[::1]" };
     for (size_t i = 0; i < sizeof local / sizeof *local; i++)
-        if (!strncasecmp(h, local[i], strlen(local[i])))
+        if (n == strlen(local[i]) && !strncasecmp(h, local[i], n))
             return 1;
-    return 0;
+    return n > 4 && !strncmp(h, "127.", 4) && strspn(h, "0123456789.") == n;
 }
 
 int anthropic_open(model *m, const char *name, char *err, size_t errlen)

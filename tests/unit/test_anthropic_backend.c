@@ -78,6 +78,18 @@ static void test_spec_and_key(void **st)
     assert_non_null(m);
     assert_string_equal(model_url(m), "http://127.0.0.1:9");
     model_close(m);
+    static const struct { const char *url; int ok; } hosts[] = {
+        { "http://localhost:8080", 1 }, { "http://[::1]:9/", 1 },
+        { "https://127.0.0.1", 1 }, { "http://localhost.example.org", 0 },
+        { "http://127.0.0.1.example.org/v1", 0 }, { "https://proxy.example/", 0 },
+    };
+    for (size_t i = 0; i < sizeof hosts / sizeof *hosts; i++) {
+        cfg.base_url = hosts[i].url;
+        m = model_open(&cfg, err, sizeof err);
+        if (!!m != hosts[i].ok)
+            fail_msg("%s: %s", hosts[i].url, m ? "opened without a key" : err);
+        model_close(m);
+    }
 }
 
 /* ---- what is sent ---- */
