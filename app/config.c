@@ -3,6 +3,7 @@
  * The file is INI, read with inih:
  *   [ponder]   model, strategy, samples, temperature, seed, theme, ascii, early_stop
  *   [openai]   base_url, key_env, native_n (auto|yes|no)
+ *   [anthropic] base_url, key_env, api_key, key_file (also api_key, key_file in [openai])
  *   [llamacpp] base_url
  *   [ollama]   host                     [builtin]  weights
  *   [network]  connect_timeout, idle_timeout, retries
@@ -348,13 +349,13 @@ void config_model(const app_config *c, model_config *mc)
             mc->base_url = c->llamacpp_url;
         else if (!strncmp(c->model, "ollama:", 7) && c->ollama_url[0])
             mc->base_url = c->ollama_url;
+        else if (!strncmp(c->model, "anthropic:", 10) && c->anthropic_url[0])
+            mc->base_url = c->anthropic_url;
     }
     mc->key_env = c->openai_key_env;
     if (!strncmp(c->model, "anthropic:", 10)) {
         mc->key_env = c->anthropic_key_env[0] ? c->anthropic_key_env : NULL;
         mc->key = c->anthropic_key[0] ? c->anthropic_key : NULL;
-        if (!mc->base_url && c->anthropic_url[0])
-            mc->base_url = c->anthropic_url;
     } else if (!strncmp(c->model, "openai:", 7) || !strncmp(c->model, "llamacpp", 8)) {
         mc->key = c->openai_key[0] ? c->openai_key : NULL;
     }

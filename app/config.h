@@ -9,12 +9,12 @@ typedef struct {
     char model[256];          /* model spec */
     char base_url[512];       /* --base-url; "" = per-backend setting or default */
     char openai_url[512], llamacpp_url[512], ollama_url[512];  /* [openai] etc. */
-    char anthropic_url[512];
     char openai_key_env[64];  /* env var holding the OpenAI-compatible key */
     /* A key from config.ini (api_key, or key_file's contents), per backend;
      * "" = from the environment. Never printed. */
     char openai_key[512], anthropic_key[512];
-    char anthropic_key_env[64];
+    char anthropic_url[512];  /* [anthropic] base_url */
+    char anthropic_key_env[64]; /* [anthropic] key_env, "" = ANTHROPIC_API_KEY */
     int native_n;             /* [openai] native_n: NATIVE_N_* */
     char theme[64];           /* theme name or path */
     char builtin_path[512];

@@ -34,6 +34,8 @@ struct model {
 /* Each fills m or returns -1 with a one-line message in err. `name` is the
  * part after the colon ("" if none). */
 int openai_open(model *m, int llamacpp, const char *name, char *err, size_t errlen);
+/* name: the model id, e.g. "claude-sonnet-4-5" (anthropic.c). */
+int anthropic_open(model *m, const char *name, char *err, size_t errlen);
 int ollama_open(model *m, const char *name, char *err, size_t errlen);
 int builtin_open(model *m, char *err, size_t errlen);
 /* name: the path of the JSON file that scripts the replies (scripted.c). */

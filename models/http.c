@@ -212,6 +212,20 @@ void http_job_fail(http_job *j, const char *fmt, ...)
     j->fault = HTTP_F_STREAM;
 }
 
+int http_job_retry(http_job *j, const char *fmt, ...)
+{
+    const http_opts *o = j->opts;
+    char what[sizeof j->retry_why];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    http_redact(j->retry_why, sizeof j->retry_why, what, o ? o->secret : NULL);
+    http_job_fail(j, "%s", j->retry_why);
+    j->retry_body = 1;
+    return 1;
+}
+
 static int cancelled(const http_opts *o)
 {
     return o->cancel && atomic_load(o->cancel);
@@ -320,6 +334,7 @@ static int start(run *r, http_job *j)
     j->status = 0;
     j->status_known = 0;
     j->rejected = 0;
+    j->retry_body = 0;
     j->errlen = 0;
     j->retry_after = -1;
     j->started = j->last_io = now_s();
@@ -410,6 +425,19 @@ static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
     const char *detail = cerr && *cerr ? cerr : curl_easy_strerror(rc);
     if (rc == CURLE_ABORTED_BY_CALLBACK || (rc != CURLE_OK && cancelled(r->o))) {
         end_job(j, HTTP_CANCELLED);
+        return;
+    }
+    if (j->rejected && j->retry_body) {
+        if (retry(r, j, j->retry_why)) {
+            j->body_bytes = 0;
+            j->complete = 0;
+            j->error[0] = 0;
+            if (j->on_restart)
+                j->on_restart(j);
+        } else {
+            fail_job(r, j, HTTP_F_STREAM, j->retry_why, NULL);
+            end_job(j, HTTP_FAILED);
+        }
         return;
     }
     if (j->rejected) {

@@ -44,6 +44,10 @@ struct http_job {
     int (*on_body)(http_job *j, const char *buf, size_t n);
     /* Called once, when the job reaches its end (not before a retry). */
     void (*on_end)(http_job *j);
+    /* Called when a job whose body asked for a retry (http_job_retry) is
+     * scheduled again, so the backend forgets what it parsed of the failed
+     * attempt. May be NULL. */
+    void (*on_restart)(http_job *j);
     /* Set from on_body once the protocol says the reply is over ([DONE],
      * "done":true). A server that then holds the connection open ends the
      * job HTTP_DONE after a short grace instead of an idle failure. */
@@ -58,7 +62,8 @@ struct http_job {
 
     /* Engine-private. */
     CURL *easy;
-    int state, attempt, status_known, rejected;
+    int state, attempt, status_known, rejected, retry_body;
+    char retry_why[384];
     double started, last_io, retry_at, retry_after;
     char *errbody;
     char curl_err[CURL_ERROR_SIZE];
@@ -100,6 +105,13 @@ int http_run(http_client *c, http_job *const *jobs, int n, const http_opts *o);
 /* For on_body: records why the body was rejected ("malformed stream: ...").
  * The message is prefixed with "BACKEND at URL: ". */
 void http_job_fail(http_job *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* For on_body: the body says "try again later" (an in-stream overload
+ * before any text was shown). Returns nonzero for on_body to return. The
+ * engine retries the job like a 503, through on_restart and on_retry,
+ * while retries remain; then it fails with this message. */
+int http_job_retry(http_job *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Copies s into out with every occurrence of secret replaced by "***". */

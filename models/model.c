@@ -6,10 +6,10 @@
 #include "models/backend.h"
 
 static const char FORMS[] =
-    "builtin, ollama:NAME, openai:NAME, llamacpp or llamacpp:NAME";
+    "builtin, ollama:NAME, openai:NAME, anthropic:NAME, llamacpp or llamacpp:NAME";
 
 /* Splits spec into backend kind and name. Returns the kind or -1. */
-enum { K_BUILTIN, K_OPENAI, K_LLAMACPP, K_OLLAMA, K_SCRIPTED };
+enum { K_BUILTIN, K_OPENAI, K_LLAMACPP, K_OLLAMA, K_ANTHROPIC, K_SCRIPTED };
 static int parse_spec(const char *spec, const char **name, char *err, size_t errlen)
 {
     /* needs_name: 1 required, 0 optional, -1 none. scripted (a test and
@@ -17,6 +17,7 @@ static int parse_spec(const char *spec, const char **name, char *err, size_t err
     static const struct { const char *kind; int id, needs_name; const char *example; } table[] = {
         { "builtin", K_BUILTIN, -1, "" }, { "openai", K_OPENAI, 1, "gpt-4o-mini" },
         { "llamacpp", K_LLAMACPP, 0, "" }, { "ollama", K_OLLAMA, 1, "llama3.2" },
+        { "anthropic", K_ANTHROPIC, 1, "claude-sonnet-4-5" },
         { "scripted", K_SCRIPTED, 1, "replies.json" },
     };
     if (!spec || !*spec) {
@@ -43,11 +44,7 @@ static int parse_spec(const char *spec, const char **name, char *err, size_t err
         }
         return table[i].id;
     }
-    if (klen == 9 && !strncmp(spec, "anthropic", 9))
-        snprintf(err, errlen, "model \"%s\": the anthropic backend is not in "
-                 "this build yet; use one of: %s", spec, FORMS);
-    else
-        snprintf(err, errlen, "unknown model \"%s\"; use one of: %s", spec, FORMS);
+    snprintf(err, errlen, "unknown model \"%s\"; use one of: %s", spec, FORMS);
     return -1;
 }
 
@@ -94,6 +91,7 @@ model *model_open(const model_config *cfg, char *err, size_t errlen)
     int rc = kind == K_BUILTIN ? builtin_open(m, err, errlen)
            : kind == K_OLLAMA ? ollama_open(m, name, err, errlen)
            : kind == K_SCRIPTED ? scripted_open(m, name, err, errlen)
+           : kind == K_ANTHROPIC ? anthropic_open(m, name, err, errlen)
            : openai_open(m, kind == K_LLAMACPP, name, err, errlen);
     if (rc) {
         free(m);

@@ -254,7 +254,11 @@ static void test_canary_everywhere(void **state)
     (void)state;
     static const char *const scenarios[] = { "401", "404-model", "500-always", "stream-error",
                                              "html", "garbage", "disconnect" };
-    static const char *const backends[] = { "openai", "llamacpp" };
+    static const struct { const char *name, *suffix, *env, *section; } backends[] = {
+        { "openai", "/v1", "OPENAI_API_KEY", "openai" },
+        { "llamacpp", "/v1", "OPENAI_API_KEY", "openai" },
+        { "anthropic", "", "ANTHROPIC_API_KEY", "anthropic" },
+    };
     const char *canary = "sk-canary-everywhere-4242";
     for (int from_config = 0; from_config < 2; from_config++)
         for (size_t b = 0; b < sizeof backends / sizeof backends[0]; b++)
@@ -262,20 +266,20 @@ static void test_canary_everywhere(void **state)
                 fixture fx = { 0 };
                 assert_int_equal(fixture_scenario(&fx, scenarios[i]), 0);
                 char url[128], model[64], cfg[512];
-                snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
-                snprintf(model, sizeof model, "%s:test", backends[b]);
-                snprintf(cfg, sizeof cfg, "%s[openai]\napi_key = %s\n", CONFIG,
+                snprintf(url, sizeof url, "http://127.0.0.1:%d%s", fx.port, backends[b].suffix);
+                snprintf(model, sizeof model, "%s:test", backends[b].name);
+                snprintf(cfg, sizeof cfg, "%s[%s]\napi_key = %s\n", CONFIG, backends[b].section,
                          from_config ? canary : "not-the-canary");
                 if (!from_config)
-                    setenv("OPENAI_API_KEY", canary, 1);
+                    setenv(backends[b].env, canary, 1);
                 const char *argv[] = { "solve", "--json", "-m", model, "--base-url", url,
                                        "-s", "cot", PROBLEM, NULL };
                 run_result r;
                 run_ponder(&r, harness_dir, from_config ? cfg : CONFIG, NULL, argv);
-                unsetenv("OPENAI_API_KEY");
+                unsetenv(backends[b].env);
                 fixture_stop(&fx);
                 if (strstr(r.out, canary) || strstr(r.err, canary))
-                    fail_msg("%s via %s (%s): the key leaked", scenarios[i], backends[b],
+                    fail_msg("%s via %s (%s): the key leaked", scenarios[i], backends[b].name,
                              from_config ? "config" : "environment");
                 run_free(&r);
             }

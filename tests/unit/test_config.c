@@ -73,6 +73,29 @@ static void test_good_file(void **state)
     assert_string_equal(mc.base_url, "http://10.1.2.3:11434");
 }
 
+static void test_anthropic_section(void **state)
+{
+    (void)state;
+    char *p = write_tmp("[ponder]\nmodel = anthropic:claude-x\n"
+                        "[anthropic]\nbase_url = http://proxy:9/\nkey_env = MY_ANTHROPIC\n");
+    app_config c;
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p), 0);
+    unlink(p);
+    assert_string_equal(c.warning, "");
+    model_config mc;
+    config_model(&c, &mc);
+    assert_string_equal(mc.base_url, "http://proxy:9/");
+    assert_string_equal(mc.key_env, "MY_ANTHROPIC");
+    /* Without key_env the backend's own default, not OPENAI_API_KEY. */
+    c.anthropic_key_env[0] = 0;
+    config_model(&c, &mc);
+    assert_null(mc.key_env);
+    snprintf(c.model, sizeof c.model, "openai:gpt");
+    config_model(&c, &mc);
+    assert_string_equal(mc.key_env, "OPENAI_API_KEY");
+}
+
 static void test_bad_value_keeps_default_and_names_line(void **state)
 {
     (void)state;
@@ -290,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_missing_file_is_fine),
         cmocka_unit_test(test_good_file),
+        cmocka_unit_test(test_anthropic_section),
         cmocka_unit_test(test_bad_value_keeps_default_and_names_line),
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_unknown_model_and_strategy),
