@@ -32,6 +32,7 @@ typedef struct {
     int n;
     double temperature;
     int task;                   /* 1: Game of 24 */
+    const char *replay;         /* "replay: FILE · ×2 · paused", or NULL */
 
     int quit_prompt;            /* "Quit ponder? (y/n)" */
     int search_x;               /* where the tree search's cursor goes */

@@ -54,7 +54,7 @@ start_ponder() {
     local s=$1 port=$2 loc=$3; shift 3
     mkdir -p "$tmp/$s/state" "$tmp/$s/config"
     T new-session -d -s "$s" -x 80 -y 24 \
-        "cd $tmp/$s && env XDG_STATE_HOME=$tmp/$s/state XDG_CONFIG_HOME=$tmp/$s/config LC_ALL=$loc \
+        "cd $tmp/$s && env XDG_STATE_HOME=$tmp/$s/state XDG_CONFIG_HOME=$tmp/$s/config XDG_DATA_HOME=$tmp/$s/data LC_ALL=$loc \
          $PONDER --model openai:test --base-url http://127.0.0.1:$port/v1 $*; \
          echo PONDER_EXIT=\$?; echo MODES: \$(stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo|isig)\$'); sleep 600"
 }
