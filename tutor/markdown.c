@@ -77,8 +77,12 @@ static void put_settings(FILE *f, const trace *t, const event *rs, const event *
         if (rs->seed >= 0) fprintf(f, "| seed | %lld |\n", rs->seed);
         fprintf(f, "| task | %s |\n", rs->task == 1 ? "Game of 24" : "word problem");
     }
-    fprintf(f, "| tokens | %ld in, %ld out", t->tokens_in, t->tokens_out);
-    if (t->thinking_tokens > 0) fprintf(f, " (%ld thinking)", t->thinking_tokens);
+    /* the last usage event's totals, or the done event's when it has more */
+    long in = t->tokens_in, out = t->tokens_out, think = t->thinking_tokens;
+    if (done && done->tokens_out > out) { in = done->tokens_in; out = done->tokens_out;
+                                          think = done->thinking_tokens; }
+    fprintf(f, "| tokens | %ld in, %ld out", in, out);
+    if (think > 0) fprintf(f, " (%ld thinking)", think);
     fputs(" |\n", f);
     if (done && done->elapsed_ms > 0) fprintf(f, "| time | %.1f s |\n", done->elapsed_ms / 1000.0);
     if (done && done->saved > 0) fprintf(f, "| saved by early stop | %d samples |\n", done->saved);
@@ -173,7 +177,10 @@ static void put_node_text(FILE *f, const trace_node *n)
         put_fenced(f, n->thinking.s);
     }
     if (n->answer_text.len) put_fenced(f, n->answer_text.s);
-    if (!n->thinking.len && !n->answer_text.len) fputs("(no text)\n\n", f);
+    if (!n->thinking.len && !n->answer_text.len) {
+        if (n->label && *n->label) put_fenced(f, n->label);
+        else fputs("(no text)\n\n", f);
+    }
 }
 
 static void put_samples(FILE *f, const trace *t)
@@ -262,7 +269,7 @@ static void put_outline(FILE *f, const trace *t)
         fputs(wrap, f);
         if (has_scores(n)) { fputs(" · ", f); put_scores(f, n); }
         if (n->answer && *n->answer) { fputs(" → ", f); put_inline(f, n->answer, 0); }
-        if (n->status != NS_DONE && n->status != NS_CHOSEN)
+        if (n->status != NS_DONE && n->status != NS_CHOSEN && n->status != NS_PRUNED)
             fprintf(f, " (%s)", node_status_name(n->status));
         if (n->mark) { fputs(" · ", f); put_inline(f, n->mark, 0); }
         fputc('\n', f);
