@@ -230,6 +230,22 @@ static void test_export_markdown(void **state)
     run_free(&r);
 }
 
+/* A config file with a syntax error is named with its line, and ponder
+ * runs on defaults. */
+static void test_bad_config_runs_on_defaults(void **state)
+{
+    (void)state;
+    run_result r;
+    run_ponder(&r, harness_dir, "[network]\nretries = 2\n[ponder\nstrategy = tot\n", NULL,
+               (const char *const[]){ "solve", "--no-transcript", "-m",
+                                      "scripted:tests/fixtures/scripted_demo.json", "-s", "cot",
+                                      ORANGES, NULL });
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "config.ini:3: syntax error"));
+    assert_non_null(strstr(r.out, "Answer: 27"));
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_sigkill_mid_stream),
         cmocka_unit_test(test_off_and_failing),
         cmocka_unit_test(test_export_markdown),
+        cmocka_unit_test(test_bad_config_runs_on_defaults),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

@@ -125,6 +125,20 @@ check "a truncated copy replays and says it was cut off" c 'cut off after [0-9]+
 T send-keys -t c C-d
 check "the cut-off replay quits cleanly" c 'PONDER_EXIT=0' 10
 
+# ---- a config or theme with a syntax error: named with its line, defaults used ----
+mkdir -p "$tmp/bad/config/ponder"
+printf '[ponder]\nstrategy = cot\n[ponder\n' >"$tmp/bad/config/ponder/config.ini"
+T new-session -d -s b1 -x 100 -y 30 "cd $tmp/work && env XDG_DATA_HOME=$tmp/bad/data \
+    XDG_CONFIG_HOME=$tmp/bad/config XDG_STATE_HOME=$tmp/bad/state LC_ALL=C.UTF-8 $PONDER; sleep 600"
+check "a config syntax error is shown as file:line" b1 'config.ini:3: syntax error' 10
+check "and ponder starts" b1 'problem>' 5
+printf '[colors]\ntitle = ultraviolet\n' >"$tmp/bad/bad.theme"
+printf '[ponder]\ntheme = %s\n' "$tmp/bad/bad.theme" >"$tmp/bad/config/ponder/config.ini"
+T new-session -d -s b2 -x 100 -y 30 "cd $tmp/work && env XDG_DATA_HOME=$tmp/bad/data \
+    XDG_CONFIG_HOME=$tmp/bad/config XDG_STATE_HOME=$tmp/bad/state LC_ALL=C.UTF-8 $PONDER; sleep 600"
+check "a theme error is shown as file:line" b2 'bad.theme:2: ' 10
+check "and ponder starts with the default theme" b2 'problem>' 5
+
 # ---- no such run ----
 if "$PONDER" replay no-such-run 2>"$tmp/err.txt"; then bad "a missing run is an error"
 elif grep -q "no-such-run: no such file or saved run" "$tmp/err.txt"; then ok "a missing run is an error with a message"
