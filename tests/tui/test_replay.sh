@@ -80,11 +80,11 @@ start() {  # SESSION ARGS...
 start r replay "${file%.jsonl}" --speed 0
 check "replay shows the same answer and vote share" r "Answer +$A +\($K of $N votes, $P%\)"
 check "replay shows the vote bar for $A" r "$A .* $K +$P%"
-printf '%s\n' "$out" | sed -n 's/^Votes: //p' | tr ',' '\n' | sed 's/^ *//' | while read -r a x; do
+while read -r a x; do
     c=${x#×}
     if wait_for r "$a [^ ]* +$c +[0-9]+%" 5; then ok "vote bar for $a with $c votes"
     else bad "vote bar for $a with $c votes" "$(screen r)"; fi
-done
+done < <(printf '%s\n' "$out" | sed -n 's/^Votes: //p' | tr ',' '\n' | sed 's/^ *//')
 check "the status line says replay, file and speed" r "replay: ${file}.*instant" 10
 check "the status line shows the run's model and strategy" r "builtin.*sc n=10" 5
 T send-keys -t r Tab
@@ -138,6 +138,16 @@ T new-session -d -s b2 -x 100 -y 30 "cd $tmp/work && env XDG_DATA_HOME=$tmp/bad/
     XDG_CONFIG_HOME=$tmp/bad/config XDG_STATE_HOME=$tmp/bad/state LC_ALL=C.UTF-8 $PONDER; sleep 600"
 check "a theme error is shown as file:line" b2 'bad.theme:2: ' 10
 check "and ponder starts with the default theme" b2 'problem>' 5
+
+# ---- a transcript that cannot be written: said once, the run goes on ----
+mkdir -p "$tmp/ro/data" && touch "$tmp/ro/data/ponder"
+T new-session -d -s w -x 100 -y 30 "cd $tmp/work && env XDG_DATA_HOME=$tmp/ro/data \
+    XDG_CONFIG_HOME=$tmp/ro/config XDG_STATE_HOME=$tmp/ro/state LC_ALL=C.UTF-8 $PONDER -m builtin -s cot; sleep 600"
+check "the TUI starts" w 'problem>' 10
+T send-keys -t w -l "$PROBLEM"
+T send-keys -t w Enter
+check "a transcript that cannot be written is said on the status line" w 'transcript not saved' 10
+check "and the run still answers" w 'Answer +[0-9]' 20
 
 # ---- no such run ----
 if "$PONDER" replay no-such-run 2>"$tmp/err.txt"; then bad "a missing run is an error"

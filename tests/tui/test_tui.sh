@@ -106,6 +106,9 @@ check "answer 45 appears" sc 'Answer +45' 20
 check "answer shows the vote share" sc '\(6 of 10 votes, 60%\)' 5
 check "vote bar for 45 with count 6 and 60%" sc '45 .* 6 +60%' 5
 check "vote bars for 44 and 35" sc '(44|35) .* 2 +20%' 5
+f=$(ls "$tmp/sc/data/ponder/runs/"*.jsonl 2>/dev/null | head -n1)
+if [ -n "$f" ] && tail -n1 "$f" | grep -q '^{"event":"done","answer":"45"'; then ok "the run was saved as a transcript"
+else bad "the run was saved as a transcript" "$(ls -la "$tmp/sc/data/ponder/runs" 2>&1)"; fi
 T send-keys -t sc Tab
 check "Tab follows the next sample" sc 'Thinking .* sample 2/10' 5
 T send-keys -t sc F1

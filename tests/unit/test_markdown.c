@@ -60,7 +60,7 @@ static void sc_run(run *r, int done)
                             "45 - 12 = 23. 23 + 30 = 53. 53 - 18 = 35. The answer is 35." };
     const char *answers[] = { "45", "45", "35" };
     for (int i = 1; i <= 3; i++) {
-        char label[16];
+        char label[32];
         snprintf(label, sizeof label, "sample %d", i);
         tree_run_add(apply, r, i, 0, NODE_SAMPLE, label);
     }
