@@ -14,7 +14,8 @@
 enum {
     OPT_BASE_URL = 256, OPT_SEED, OPT_JSON, OPT_EARLY_STOP, OPT_VERSION,
     OPT_TASK, OPT_VERIFIER, OPT_AGG, OPT_DEPTH, OPT_VALUES, OPT_SEARCH, OPT_ITER,
-    OPT_UCT, OPT_BUDGET, OPT_SELECT, OPT_EXPORT, OPT_THINK, OPT_MIN_THINK, OPT_INSECURE
+    OPT_UCT, OPT_BUDGET, OPT_SELECT, OPT_EXPORT, OPT_THINK, OPT_MIN_THINK, OPT_INSECURE,
+    OPT_NO_TRANSCRIPT, OPT_SPEED
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +42,8 @@ static const struct option long_opts[] = {
     { "think",       required_argument, NULL, OPT_THINK },
     { "min-think",   required_argument, NULL, OPT_MIN_THINK },
     { "insecure",    no_argument,       NULL, OPT_INSECURE },
+    { "no-transcript", no_argument,     NULL, OPT_NO_TRANSCRIPT },
+    { "speed",       required_argument, NULL, OPT_SPEED },
     { "help",        no_argument,       NULL, 'h' },
     { "version",     no_argument,       NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -50,6 +53,8 @@ void cli_usage(FILE *f)
 {
     fputs("usage: ponder [options]                  interactive tutor (TUI)\n"
           "       ponder solve [options] PROBLEM    headless; PROBLEM \"-\" reads stdin\n"
+          "       ponder runs                       list the saved runs, newest first\n"
+          "       ponder replay [--speed X] FILE    show a saved run again (no model, no network)\n"
           "       ponder --help | --version\n"
           "\n"
           "  -m, --model SPEC      builtin | ollama:NAME | openai:NAME | anthropic:NAME |\n"
@@ -72,11 +77,14 @@ void cli_usage(FILE *f)
           "      --iterations I    mcts: iterations (default 16)\n"
           "      --uct-c C         mcts: exploration constant (default 1.4)\n"
           "      --budget TOKENS   mcts: stop after this many tokens out\n"
-          "      --export FILE     write the run's trace: FILE.dot (Graphviz) or JSON Lines\n"
           "      --think T         off | on | low | medium | high | TOKENS (a thinking budget)\n"
           "      --min-think N     built-in model: think at least N tokens (\"Wait,\" replaces an\n"
           "                        early answer, as in s1)\n"
           "      --insecure        do not verify TLS certificates (shown on the status line)\n"
+          "      --export FILE     write the run: FILE.dot (Graphviz), FILE.md (Markdown)\n"
+          "                        or JSON Lines\n"
+          "      --no-transcript   do not save this run under ~/.local/share/ponder/runs\n"
+          "      --speed X         replay: X times the run's pace (default 1; 0 = instant)\n"
           "      --json            JSON Lines events on stdout, the last one {\"event\":\"done\",...}\n"
           "\n"
           "Keys for OpenAI-compatible servers come from OPENAI_API_KEY (never the command line).\n"
@@ -89,11 +97,37 @@ static int bad(char *err, size_t errlen, const char *what, const char *v)
     return 2;
 }
 
+/* `runs` and `replay FILE`. Returns 0 when argv named one (out->cmd set),
+ * 1 when it is some other command, -1 on a usage error (message in err). */
+static int cli_parse_command(int rest, char **argv, cli_args *out, char *err, size_t errlen)
+{
+    if (!strcmp(argv[0], "runs")) {
+        if (rest != 1) {
+            snprintf(err, errlen, "runs takes no arguments");
+            return -1;
+        }
+        out->cmd = CMD_RUNS;
+        return 0;
+    }
+    if (!strcmp(argv[0], "replay")) {
+        if (rest != 2) {
+            snprintf(err, errlen, rest < 2 ? "replay needs a FILE (ponder runs lists them)"
+                                           : "replay takes one FILE");
+            return -1;
+        }
+        out->cmd = CMD_REPLAY;
+        out->file = argv[1];
+        return 0;
+    }
+    return 1;
+}
+
 int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
               char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     out->cmd = CMD_TUI;
+    out->speed = 1;
     optind = 1;
     opterr = 0;
     int c;
@@ -243,6 +277,17 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
                 return bad(err, errlen, "--export wants a file name", optarg);
             snprintf(cfg->export_path, sizeof cfg->export_path, "%s", optarg);
             break;
+        case OPT_NO_TRANSCRIPT:
+            cfg->transcripts = 0;
+            break;
+        case OPT_SPEED: {
+            errno = 0;
+            double x = strtod(optarg, &end);
+            if (errno || *end || end == optarg || !(x >= 0 && x <= 10000))
+                return bad(err, errlen, "--speed wants a number from 0 (instant) to 10000", optarg);
+            out->speed = x;
+            break;
+        }
         case 'h':
             out->cmd = CMD_HELP;
             return 0;
@@ -261,6 +306,8 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
     int rest = argc - optind;
     if (rest == 0)
         return 0;
+    if (cli_parse_command(argc - optind, argv + optind, out, err, errlen) != 1)
+        return out->cmd == CMD_TUI ? 2 : 0;
     if (strcmp(argv[optind], "solve") != 0) {
         snprintf(err, errlen, "unknown command '%s' (did you mean: ponder solve \"%s\"?)",
                  argv[optind], argv[optind]);

@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include "app/config.h"
 
-typedef enum { CMD_TUI, CMD_SOLVE, CMD_HELP, CMD_VERSION } cli_command;
+typedef enum { CMD_TUI, CMD_SOLVE, CMD_HELP, CMD_VERSION, CMD_RUNS, CMD_REPLAY } cli_command;
 
 typedef struct {
     cli_command cmd;
     const char *problem;      /* solve: argv's PROBLEM ("-" = stdin) */
+    const char *file;         /* replay: argv's FILE */
+    double speed;             /* replay: --speed (1 = the run's own pace, 0 = instant) */
 } cli_args;
 
 /* Applies argv on top of cfg. Returns 0, or 2 (the usage exit status) with a

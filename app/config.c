@@ -1,7 +1,8 @@
 /* config: defaults, then config.ini, then the command line (in cli.c).
  *
  * The file is INI, read with inih:
- *   [ponder]   model, strategy, samples, temperature, seed, theme, ascii, early_stop
+ *   [ponder]   model, strategy, samples, temperature, seed, theme, ascii, early_stop,
+ *              transcripts (on|off)
  *   [openai]   base_url, key_env, native_n (auto|yes|no)
  *   [anthropic] base_url, key_env, api_key, key_file (also api_key, key_file in [openai])
  *   [llamacpp] base_url
@@ -27,6 +28,7 @@ void config_defaults(app_config *c)
     snprintf(c->theme, sizeof c->theme, "default");
     snprintf(c->openai_key_env, sizeof c->openai_key_env, "OPENAI_API_KEY");
     c->max_retries = -1;
+    c->transcripts = 1;
     c->strat.name = c->strategy;
     c->strat.n = 0;               /* strategy default */
     c->strat.temperature = -1;    /* strategy default */
@@ -206,6 +208,8 @@ static int handler(void *ud, const char *sec, const char *key, const char *v)
             COPY(c->theme, v);
         } else if (!strcmp(key, "ascii")) {
             bad = parse_bool(v, &c->ascii);
+        } else if (!strcmp(key, "transcripts")) {
+            bad = parse_bool(v, &c->transcripts);
         } else {
             warn(s, line, "unknown key '%s' in [%s]", key, sec);
         }
@@ -321,7 +325,7 @@ int config_load(app_config *c, const char *path)
     if (!f) {
         if (errno == ENOENT)
             return 0;
-        snprintf(c->warning, sizeof c->warning, "%s: %s", path, strerror(errno));
+        snprintf(c->warning, sizeof c->warning, "%.400s: %s", path, strerror(errno));
         return -1;
     }
     COPY(c->config_path, path);

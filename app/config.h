@@ -26,6 +26,8 @@ typedef struct {
     int json;                 /* solve --json */
     int insecure;             /* --insecure: no TLS certificate checks */
     int ascii;                /* force ASCII borders */
+    int transcripts;          /* save each run under $XDG_DATA_HOME/ponder/runs
+                               * ([ponder] transcripts, --no-transcript) */
     char config_path[512];    /* the file that was read, "" if none */
     char warning[512];        /* a config problem to show the user, "" if none */
 } app_config;

@@ -5,12 +5,14 @@
  * as it comes; sc prints each sample whole when it finishes (interleaved
  * deltas of ten chains would be unreadable), then the vote. */
 #include "app/headless.h"
+#include "app/runs.h"
 #include "tutor/export.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "strategies/sample.h"
@@ -34,7 +36,24 @@ typedef struct {
     char last_msg[512];       /* the last message on stderr: ten samples that
                                * fail alike are said once */
     event_log *log;           /* every event, for --export; NULL without it */
+    transcript_writer *tw;    /* the run's transcript, NULL when off or failed */
+    struct timespec t0;       /* when the run started, for the transcript's "t" */
 } hl_state;
+
+/* Saves ev to the transcript. A failure is said once; the run goes on. */
+static void save(hl_state *s, const event *ev)
+{
+    char err[512] = "";
+    struct timespec now;
+    if (!s->tw)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (long)(now.tv_sec - s->t0.tv_sec) * 1000 + (now.tv_nsec - s->t0.tv_nsec) / 1000000;
+    if (transcript_write(s->tw, ev, ms, err, sizeof err) < 0 && err[0]) {
+        fflush(stdout);
+        fprintf(stderr, "ponder: transcript not saved: %s\n", err);
+    }
+}
 
 static void say(hl_state *s, const char *prefix, const char *msg)
 {
@@ -174,6 +193,7 @@ static void print_done(const event *ev, hl_state *s)
 static void emit(void *ud, const event *ev)
 {
     hl_state *s = ud;
+    save(s, ev);
     if (s->log)
         event_log_push(s->log, ev);
     if (s->cfg->json) {
@@ -303,8 +323,17 @@ int headless_solve(const app_config *cfg, const char *problem)
     int n = ctx.opt.n > 0 ? ctx.opt.n : si ? si->default_n : 1;
     s.streaming = n == 1 && strcmp(cfg->strategy, "sc") != 0;
     ctx.emit_ud = &s;
+    if (cfg->transcripts) {
+        clock_gettime(CLOCK_MONOTONIC, &s.t0);
+        s.tw = runs_create(err, sizeof err);
+        if (!s.tw)
+            fprintf(stderr, "ponder: transcript not saved: %s\n", err);
+    }
 
     run_status st = strategy_run(&ctx);
+    if (s.tw && transcript_close(s.tw, err, sizeof err) < 0)
+        fprintf(stderr, "ponder: transcript not saved: %s\n", err);
+    s.tw = NULL;
     int code = 0;
     switch (st) {
     case RUN_OK:

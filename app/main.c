@@ -7,6 +7,7 @@
 #include "app/cli.h"
 #include "app/config.h"
 #include "app/headless.h"
+#include "app/runs.h"
 #include "app/tui.h"
 
 int main(int argc, char **argv)
@@ -34,6 +35,10 @@ int main(int argc, char **argv)
     case CMD_VERSION:
         printf("ponder %s\n", PONDER_VERSION);
         return 0;
+    case CMD_RUNS:
+        return runs_command(stdout, stderr);
+    case CMD_REPLAY:
+        return tui_replay(&cfg, args.file, args.speed);
     default:
         break;
     }

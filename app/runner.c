@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <time.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "app/runs.h"
 #include "strategies/sample.h"
 
 typedef struct qitem {
@@ -33,11 +35,33 @@ struct runner {
     model *model;
     char model_spec[256];       /* the spec `model` was opened with */
     char model_url[512];
+    transcript_writer *tw;      /* this run's transcript (run thread), or NULL */
+    struct timespec t0;         /* when the run started, for "t" */
+    char warning[600];          /* a transcript problem not yet shown (mu) */
 };
+
+/* Keeps the first transcript problem of a run for the UI to show. */
+static void set_warning(runner *r, const char *msg)
+{
+    pthread_mutex_lock(&r->mu);
+    if (!r->warning[0])
+        snprintf(r->warning, sizeof r->warning, "transcript not saved: %s", msg);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
 
 static void push(void *ud, const event *ev)
 {
     runner *r = ud;
+    char err[512] = "";
+    if (r->tw && transcript_write(r->tw, ev, ms_since(&r->t0), err, sizeof err) < 0 && err[0])
+        set_warning(r, err);
     qitem *q = malloc(sizeof *q);
     event *copy = q ? event_dup(ev) : NULL;
     if (!copy) {
@@ -66,8 +90,12 @@ static void push(void *ud, const event *ev)
 static void *run_thread(void *ud)
 {
     runner *r = ud;
+    char err[512] = "";
     strategy_run(&r->ctx);
     trace_done(&r->ctx.trace);
+    if (transcript_close(r->tw, err, sizeof err) < 0)
+        set_warning(r, err);
+    r->tw = NULL;
     atomic_store(&r->busy, 0);
     ssize_t w = write(r->wake[1], "d", 1);
     (void)w;
@@ -167,11 +195,21 @@ int runner_start(runner *r, const app_config *cfg, const char *problem,
     r->ctx.emit = push;
     r->ctx.emit_ud = r;
     r->ctx.cancel = &r->cancel;
+    r->tw = NULL;
+    if (r->cfg.transcripts) {
+        char terr[512];
+        clock_gettime(CLOCK_MONOTONIC, &r->t0);
+        r->tw = runs_create(terr, sizeof terr);
+        if (!r->tw)
+            set_warning(r, terr);
+    }
     atomic_store(&r->cancel, 0);
     atomic_store(&r->busy, 1);
     int rc = pthread_create(&r->thread, NULL, run_thread, r);
     if (rc) {
         atomic_store(&r->busy, 0);
+        transcript_close(r->tw, err, errlen);
+        r->tw = NULL;
         snprintf(err, errlen, "could not start the run thread: %s", strerror(rc));
         return -1;
     }
@@ -183,6 +221,19 @@ void runner_cancel(runner *r)
 {
     if (atomic_load(&r->busy))
         atomic_store(&r->cancel, CANCEL_USER);
+}
+
+int runner_take_warning(runner *r, char *buf, size_t cap)
+{
+    int any;
+    pthread_mutex_lock(&r->mu);
+    any = r->warning[0] != 0;
+    if (any) {
+        snprintf(buf, cap, "%s", r->warning);
+        r->warning[0] = 0;
+    }
+    pthread_mutex_unlock(&r->mu);
+    return any;
 }
 
 int runner_busy(const runner *r)

@@ -3,7 +3,8 @@
  * runner_start() launches one solve on its own thread. The strategy's events
  * are copied into a mutex-guarded queue and a byte is written to the wake
  * pipe; the UI thread polls runner_wake_fd() and drains with runner_pop().
- * Nothing else is shared between the threads. */
+ * Nothing else is shared between the threads. The run thread also saves
+ * each event to the run's transcript (app/runs.c) before queueing it. */
 #ifndef PONDER_RUNNER_H
 #define PONDER_RUNNER_H
 #include "app/config.h"
@@ -23,6 +24,9 @@ int runner_start(runner *r, const app_config *cfg, const char *problem,
 /* Asks the running solve to stop; events keep flowing until EV_DONE. */
 void runner_cancel(runner *r);
 int runner_busy(const runner *r);
+/* A transcript problem (say, the disk is full) to show once: returns 1 and
+ * the message, then forgets it. The run itself carries on regardless. */
+int runner_take_warning(runner *r, char *buf, size_t cap);
 /* Next queued event, or NULL. The caller frees it with event_free(). Also
  * drains the wake pipe. Once EV_DONE has been popped the run thread has
  * been joined and runner_busy() is 0. */

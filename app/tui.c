@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/replay.h"
 #include "app/runner.h"
+#include "app/runs.h"
 #include "strategies/strategy.h"
 #include "tutor/export.h"
 #include "tutor/prompt.h"
@@ -46,6 +48,9 @@ typedef struct {
     size_t paste_len, paste_total;
     char state_dir[1024];
     char think_buf[32];     /* the --think setting as shown */
+    replay *rp;             /* `ponder replay`: the saved run being shown */
+    char replay_line[320];  /* its status-line segment */
+    int replay_ended;       /* the end of the replay has been announced */
 } tui;
 
 static double now_s(void)
@@ -103,12 +108,19 @@ static int want_side(void) { return 1; }
 
 /* ---- actions ---- */
 
+static void replay_key(tui *t, ui_action a);
+
 static void start_solve(void *ud, const char *line)
 {
     tui *t = ud;
     char err[512], msg[512] = "";
     double now = now_s();
     while (*line == ' ') line++;
+    if (t->rp) {
+        note(t, ROLE_STATUS_ERROR, "%s", "A replay has no model: quit (Ctrl-D) and run "
+             "ponder to solve a new problem.");
+        return;
+    }
     if (!*line) {
         note(t, ROLE_STATUS, "%s", t->cfg->strat.task == TASK_24
              ? "Type four numbers, such as 4 9 10 13, then press Enter."
@@ -384,6 +396,7 @@ static void tree_action(tui *t, ui_action a)
     case ACT_TREE_VOTES: tv->show_votes = !tv->show_votes; break;
     case ACT_TREE_EXPORT_DOT: export_run(t, "dot"); break;
     case ACT_TREE_EXPORT_JSON: export_run(t, "jsonl"); break;
+    case ACT_TREE_EXPORT_MD: export_run(t, "md"); break;
     case ACT_TREE_LEAVE: tv->focus = 0; break;
     default: break;
     }
@@ -479,7 +492,12 @@ static void do_action(tui *t, ui_action a, int key)
     case ACT_TREE_PAGE_DOWN: case ACT_TREE_HOME: case ACT_TREE_END: case ACT_TREE_PATH:
     case ACT_TREE_COLLAPSE: case ACT_TREE_SEARCH: case ACT_TREE_COMPACT: case ACT_TREE_VOTES:
     case ACT_TREE_EXPORT_DOT: case ACT_TREE_EXPORT_JSON: case ACT_TREE_LEAVE:
+    case ACT_TREE_EXPORT_MD:
         tree_action(t, a);
+        break;
+    case ACT_EXPORT_MD: export_run(t, "md"); break;
+    case ACT_REPLAY_STEP: case ACT_REPLAY_NODE: case ACT_REPLAY_PAUSE:
+        replay_key(t, a);
         break;
     case ACT__COUNT: break;
     }
@@ -516,7 +534,7 @@ static void handle_key(tui *t, int key)
         search_key(t, key);
         if (key != KM_CTRL('c')) return;
     }
-    do_action(t, keymap_lookup_in(key, input_empty(), t->v.tree.focus), key);
+    do_action(t, keymap_lookup_mode(key, input_empty(), t->v.tree.focus, t->rp != NULL), key);
 }
 
 /* ---- bracketed paste ---- */
@@ -570,29 +588,117 @@ static void read_keys(tui *t)
     }
 }
 
+/* One event of the run (live or replayed) into the view, which keeps it. */
+static void take_event(tui *t, event *ev, double now)
+{
+    view_apply_owned(&t->v, ev, now);      /* the view's log keeps ev */
+    if (ev->kind == EV_DONE) {
+        if (ev->run == RUN_CANCELLED)
+            view_message(&t->v, ROLE_STATUS, now, MSG_S, "cancelled; what arrived is kept");
+        else if (ev->run == RUN_FAILED)
+            view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S,
+                         "the run failed; the Answer pane says why");
+    } else if (ev->kind == EV_ERROR && !ev->retryable && ev->node < 0 && ev->text) {
+        view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S, "%s", ev->text);
+    } else if (ev->kind == EV_NOTICE && ev->text && !strchr(t->v.notice, '\n')) {
+        view_message(&t->v, ROLE_STATUS, now, MSG_S, "%s", ev->text);   /* the first one */
+    }
+    t->events++;
+    t->dirty = 1;
+}
+
 static void read_events(tui *t)
 {
     double now = now_s();
     event *ev;
     int n = 0;
+    char warn[600];
     t->more_events = 0;
     while ((ev = runner_pop(t->run))) {
-        view_apply_owned(&t->v, ev, now);      /* the view's log keeps ev */
-        if (ev->kind == EV_DONE) {
-            if (ev->run == RUN_CANCELLED)
-                view_message(&t->v, ROLE_STATUS, now, MSG_S, "cancelled; what arrived is kept");
-            else if (ev->run == RUN_FAILED)
-                view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S,
-                             "the run failed; the Answer pane says why");
-        } else if (ev->kind == EV_ERROR && !ev->retryable && ev->node < 0 && ev->text) {
-            view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S, "%s", ev->text);
-        } else if (ev->kind == EV_NOTICE && ev->text && !strchr(t->v.notice, '\n')) {
-            view_message(&t->v, ROLE_STATUS, now, MSG_S, "%s", ev->text);   /* the first one */
-        }
-        t->events++;
-        t->dirty = 1;
+        take_event(t, ev, now);
         if (++n >= MAX_EVENTS_PER_PASS) { t->more_events = 1; break; }
     }
+    if (runner_take_warning(t->run, warn, sizeof warn))   /* said once a run */
+        view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S, "%s", warn);
+}
+
+/* ---- ponder replay ---- */
+
+static void replay_sync(tui *t)
+{
+    replay_status(t->rp, t->replay_line, sizeof t->replay_line);
+    t->scr.replay = t->replay_line;
+    t->dirty = 1;
+}
+
+/* A replayed event: the status line shows the saved run's settings. */
+static void replay_take(tui *t, event *ev, double now)
+{
+    int start = ev->kind == EV_RUN_START;
+    take_event(t, ev, now);
+    if (start) {
+        t->scr.model = t->v.model;
+        t->scr.strategy = t->v.strategy;
+        t->scr.n = t->v.n;
+        t->scr.temperature = t->v.temperature;
+        t->scr.task = t->v.task;
+    }
+}
+
+/* Once every event is out: a transcript without its done event is a run
+ * that was cut off (killed, or still being written); the view stops. */
+static void replay_end(tui *t, double now)
+{
+    const char *notes = replay_notes(t->rp);
+    if (t->replay_ended || !replay_finished(t->rp)) return;
+    t->replay_ended = 1;
+    if (replay_cut_off(t->rp)) {
+        t->v.running = 0;
+        t->v.t_end = now;
+        view_message(&t->v, ROLE_STATUS_ERROR, now, 0,
+                     "replay: the run was cut off after %d events (it has no end)%s%s",
+                     replay_count(t->rp), notes[0] ? "; " : "", notes);
+    } else {
+        view_message(&t->v, notes[0] ? ROLE_STATUS_ERROR : ROLE_STATUS, now, MSG_S,
+                     "replay: end of the run%s%s", notes[0] ? "; " : "", notes);
+    }
+    replay_sync(t);
+}
+
+static void replay_feed(tui *t, double now)
+{
+    event *ev;
+    int n = 0;
+    while ((ev = replay_next(t->rp, now))) {
+        replay_take(t, ev, now);
+        if (++n >= MAX_EVENTS_PER_PASS) { t->more_events = 1; break; }
+    }
+    replay_end(t, now);
+}
+
+static void replay_key(tui *t, ui_action a)
+{
+    double now = now_s();
+    event *ev;
+    if (!t->rp) return;
+    if (a == ACT_REPLAY_PAUSE) {
+        replay_set_paused(t->rp, !replay_paused(t->rp), now);
+    } else if (a == ACT_REPLAY_STEP) {
+        if ((ev = replay_step(t->rp, now))) replay_take(t, ev, now);
+    } else {
+        /* on to the next new node: every event up to and including it */
+        while ((ev = replay_step(t->rp, now))) {
+            int added = ev->kind == EV_NODE_ADD;
+            replay_take(t, ev, now);
+            if (added) break;
+        }
+    }
+    if (replay_finished(t->rp)) replay_end(t, now);
+    else if (a != ACT_REPLAY_PAUSE && replay_peek(t->rp) >= 0)
+        view_message(&t->v, ROLE_STATUS, now, MSG_S, "replay: paused at event %d of %d "
+                     "(n next, N next node, p go on)",
+                     t->v.log.n, replay_count(t->rp));
+    replay_sync(t);
 }
 
 static void read_signals(tui *t)
@@ -611,6 +717,8 @@ static int next_timeout(tui *t, double now)
 {
     double wait = 1e9;     /* "forever" */
     if (t->more_events) return 0;
+    if (t->rp && replay_wait(t->rp, now) >= 0 && replay_wait(t->rp, now) < wait)
+        wait = replay_wait(t->rp, now);
     if (t->dirty) wait = t->last_draw + FRAME_S - now;
     if (t->v.running && t->next_spin - now < wait) wait = t->next_spin - now;
     if (t->next_fade > 0 && t->next_fade - now < wait) wait = t->next_fade - now;
@@ -681,17 +789,25 @@ static void write_stats(const tui *t)
     fclose(f);
 }
 
-int tui_main(app_config *cfg)
+/* The loop, for a live session (rp NULL) or a replay (rp owned here). */
+static int tui_run(app_config *cfg, replay *rp)
 {
     tui t;
     char err[512] = "";
     memset(&t, 0, sizeof t);
     t.cfg = cfg;
+    t.rp = rp;
     t.t_open = now_s();
     if (setup(&t, err, sizeof err) < 0) {
         teardown(&t);
         fprintf(stderr, "ponder: %s\n", err);
         return 1;
+    }
+    if (t.rp) {
+        view_reset(&t.v, now_s());
+        screen_new_run(&t.scr);
+        replay_start(t.rp, now_s());
+        replay_sync(&t);
     }
     while (!t.quit) {
         double now = now_s();
@@ -709,6 +825,7 @@ int tui_main(app_config *cfg)
         if (fds[0].revents & (POLLHUP | POLLERR)) t.quit = 1;
         read_keys(&t);      /* also after EINTR: a resize is waiting */
         if (fds[1].revents || t.more_events || hold) read_events(&t);
+        if (t.rp && !hold) replay_feed(&t, now_s());
         now = now_s();
         if (t.v.running && now >= t.next_spin) {
             t.scr.spin++;
@@ -735,5 +852,23 @@ int tui_main(app_config *cfg)
     }
     teardown(&t);
     write_stats(&t);
+    replay_free(t.rp);
     return 0;
+}
+
+int tui_main(app_config *cfg)
+{
+    return tui_run(cfg, NULL);
+}
+
+int tui_replay(app_config *cfg, const char *file, double speed)
+{
+    char path[1400], err[1600];
+    replay *rp;
+    if (runs_resolve(file, path, sizeof path, err, sizeof err) < 0 ||
+        !(rp = replay_open(path, speed, err, sizeof err))) {
+        fprintf(stderr, "ponder: %s\n", err);
+        return 1;
+    }
+    return tui_run(cfg, rp);
 }

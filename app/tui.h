@@ -13,5 +13,9 @@
  * strategy / n / T keys. Returns the exit status: 0, or 1 when the
  * terminal could not be used. */
 int tui_main(app_config *cfg);
+/* `ponder replay FILE`: the saved run FILE (a path, or a name from `ponder
+ * runs`) shown again at speed times its pace (0: at once), with no model
+ * and no network. Returns 0, or 1 when FILE cannot be read. */
+int tui_replay(app_config *cfg, const char *file, double speed);
 
 #endif

@@ -187,6 +187,11 @@ static void add_scores(cJSON *o, const node_scores *s)
 
 char *event_to_json(const event *ev)
 {
+    return event_to_json_at(ev, -1);
+}
+
+char *event_to_json_at(const event *ev, long t_ms)
+{
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
@@ -268,6 +273,8 @@ char *event_to_json(const event *ev)
     case EV__COUNT:
         break;
     }
+    if (t_ms >= 0)
+        add_int(o, "t", t_ms);
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return s;
@@ -365,6 +372,13 @@ static void read_scores(const cJSON *o, node_scores *s)
 
 int event_from_json(const char *line, event *out)
 {
+    return event_from_json_at(line, out, NULL);
+}
+
+int event_from_json_at(const char *line, event *out, long *t_ms)
+{
+    if (t_ms)
+        *t_ms = -1;
     if (!line || !out)
         return -1;
     cJSON *o = cJSON_Parse(line);
@@ -444,6 +458,8 @@ int event_from_json(const char *line, event *out)
     case EV__COUNT:
         break;
     }
+    if (t_ms && has_num(o, "t"))
+        *t_ms = GET_LONG(o, "t", -1) >= 0 ? GET_LONG(o, "t", -1) : -1;
     cJSON_Delete(o);
     *out = ev;
     return 0;

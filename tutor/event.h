@@ -97,7 +97,15 @@ const char *check_verdict_name(check_verdict c);
 /* One JSON object, no newline; caller frees. Keys: "event" plus the
  * fields that kind uses. EV_DONE always has "answer" (string, "" if none). */
 char *event_to_json(const event *ev);
-/* Parses one line written by event_to_json. Returns 0, or -1 on bad input. */
+/* Parses one line written by event_to_json. Fields it does not know are
+ * ignored. Returns 0, or -1 on bad input. */
 int event_from_json(const char *line, event *out);
+
+/* The transcript form: event_to_json plus "t", the milliseconds since the
+ * run started, when t_ms >= 0. Caller frees. */
+char *event_to_json_at(const event *ev, long t_ms);
+/* event_from_json that also reads "t" into *t_ms (-1 when absent or not a
+ * number >= 0). t_ms may be NULL. */
+int event_from_json_at(const char *line, event *out, long *t_ms);
 
 #endif

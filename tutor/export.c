@@ -1,5 +1,6 @@
 /* export: DOT and JSON Lines from a run. */
 #include "tutor/export.h"
+#include "tutor/markdown.h"
 #include "tutor/mem.h"
 
 #include <errno.h>
@@ -210,8 +211,12 @@ int export_file(const char *path, const trace *t, const event_log *log,
     fchmod(fd, 0644);       /* mkstemp's 0600 is for secrets; this is for sharing */
     f = fdopen(fd, "w");
     if (!f) { e = errno; close(fd); errno = e; goto fail_unlink; }
-    rc = ends_with(path, ".dot") || ends_with(path, ".gv") ? export_dot(t, f)
-                                                            : export_events(log, f);
+    if (ends_with(path, ".dot") || ends_with(path, ".gv"))
+        rc = export_dot(t, f);
+    else if (ends_with(path, ".md") || ends_with(path, ".markdown"))
+        rc = export_markdown(t, log, f);
+    else
+        rc = export_events(log, f);
     if (rc < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
         e = errno ? errno : EIO;
         fclose(f);

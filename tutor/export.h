@@ -28,8 +28,8 @@ void event_log_push(event_log *l, const event *ev);
 int export_dot(const trace *t, FILE *f);
 /* One event_to_json() object a line. Returns 0, or -1 when writing failed. */
 int export_events(const event_log *log, FILE *f);
-/* Writes DOT when path ends in ".dot" or ".gv", JSON Lines otherwise
- * (log may then be NULL for none). The file appears whole or not at all:
+/* Writes DOT when path ends in ".dot" or ".gv", Markdown (tutor/markdown.h)
+ * for ".md" or ".markdown", JSON Lines otherwise (log may be NULL for none). The file appears whole or not at all:
  * a temporary file in the same directory, fsync, rename. Returns 0, or -1
  * with "path: reason" in err. */
 int export_file(const char *path, const trace *t, const event_log *log,

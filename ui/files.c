@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,17 +29,34 @@ int files_mkdirs(const char *dir)
     return 0;
 }
 
+/* fsync the directory holding path, so the rename itself is on disk.
+ * Best effort: some file systems refuse to sync a directory. */
+static void sync_dir(const char *path)
+{
+    char dir[1100];
+    const char *slash = strrchr(path, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
 int files_write_atomic(const char *path, const char *data, size_t len,
                        char *err, size_t errlen)
 {
     char tmp[1100];
     int fd;
     size_t off = 0;
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp) {
         snprintf(err, errlen, "%s: path too long", path);
         return -1;
     }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    /* a fresh name of our own (O_EXCL, 0600): never someone else's file */
+    fd = mkstemp(tmp);
     if (fd < 0) goto fail;
     while (off < len) {
         ssize_t w = write(fd, data + off, len - off);
@@ -51,6 +69,7 @@ int files_write_atomic(const char *path, const char *data, size_t len,
     if (fsync(fd) < 0) goto fail_fd;
     if (close(fd) < 0) { fd = -1; goto fail_unlink; }
     if (rename(tmp, path) < 0) goto fail_unlink;
+    sync_dir(path);
     return 0;
 fail_fd:
     {

@@ -48,6 +48,7 @@ static const keymap_entry table[] = {
     { '*',                "*",         ACT_THINK,       KM_EMPTY },
     { KM_FN(KEY_F(12)),   "F12",       ACT_THINK_OPEN,  KM_ANY },
     { '~',                "~",         ACT_THINK_OPEN,  KM_EMPTY },
+    { KM_ALT('m'),        "Alt-M",     ACT_EXPORT_MD,   KM_ANY },
     /* tree focus */
     { KM_FN(KEY_DOWN),    "Down",      ACT_TREE_DOWN,   KM_TREE },
     { 'j',                "j",         ACT_TREE_DOWN,   KM_TREE },
@@ -77,7 +78,13 @@ static const keymap_entry table[] = {
     { 't',                "t",         ACT_TREE_VOTES,  KM_TREE },
     { 'e',                "e",         ACT_TREE_EXPORT_DOT, KM_TREE },
     { 'E',                "E",         ACT_TREE_EXPORT_JSON, KM_TREE },
+    { 'm',                "m",         ACT_TREE_EXPORT_MD, KM_TREE },
     { 27,                 "Esc",       ACT_TREE_LEAVE,  KM_TREE },
+    /* ponder replay */
+    { 'n',                "n",         ACT_REPLAY_STEP, KM_REPLAY },
+    { 'N',                "N",         ACT_REPLAY_NODE, KM_REPLAY },
+    { 'p',                "p",         ACT_REPLAY_PAUSE, KM_REPLAY },
+    { ' ',                "Space",     ACT_REPLAY_PAUSE, KM_REPLAY },
 };
 
 static const char *const help_text[ACT__COUNT] = {
@@ -124,6 +131,11 @@ static const char *const help_text[ACT__COUNT] = {
     [ACT_TREE_EXPORT_DOT] = "tree: export the tree as Graphviz DOT (ponder-run-*.dot)",
     [ACT_TREE_EXPORT_JSON] = "tree: export the run's events as JSON Lines (ponder-run-*.jsonl)",
     [ACT_TREE_LEAVE]  = "tree: give the keys back to the problem line",
+    [ACT_TREE_EXPORT_MD] = "tree: write the run up as Markdown (ponder-run-*.md)",
+    [ACT_EXPORT_MD]   = "write the run up as Markdown, to ponder-run-*.md here",
+    [ACT_REPLAY_STEP] = "replay: the next event (and pause)",
+    [ACT_REPLAY_NODE] = "replay: on to the next new node (and pause)",
+    [ACT_REPLAY_PAUSE] = "replay: pause or go on",
 };
 
 /* Opposite actions shown as one row of the help. */
@@ -145,7 +157,7 @@ static const struct { ui_action a, b; const char *help; } pairs[] = {
 ui_action keymap_lookup(int key, int line_empty)
 {
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (table[i].key == key && table[i].when != KM_TREE &&
+        if (table[i].key == key && table[i].when != KM_TREE && table[i].when != KM_REPLAY &&
             (table[i].when == KM_ANY || line_empty))
             return table[i].act;
     return ACT_NONE;
@@ -157,6 +169,17 @@ ui_action keymap_lookup_in(int key, int line_empty, int tree_focus)
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (table[i].key == key && table[i].when == KM_TREE) return table[i].act;
     return keymap_lookup(key, 1);
+}
+
+ui_action keymap_lookup_mode(int key, int line_empty, int tree_focus, int replay)
+{
+    if (tree_focus)
+        for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+            if (table[i].key == key && table[i].when == KM_TREE) return table[i].act;
+    if (replay && (line_empty || tree_focus))
+        for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+            if (table[i].key == key && table[i].when == KM_REPLAY) return table[i].act;
+    return keymap_lookup(key, line_empty || tree_focus);
 }
 
 int keymap_count(void) { return (int)(sizeof table / sizeof table[0]); }

@@ -30,12 +30,16 @@ typedef enum {
     ACT_TREE_PREV_SIBLING, ACT_TREE_NEXT_SIBLING, ACT_TREE_PAGE_UP, ACT_TREE_PAGE_DOWN,
     ACT_TREE_HOME, ACT_TREE_END, ACT_TREE_PATH, ACT_TREE_COLLAPSE, ACT_TREE_SEARCH,
     ACT_TREE_COMPACT, ACT_TREE_VOTES, ACT_TREE_EXPORT_DOT, ACT_TREE_EXPORT_JSON,
-    ACT_TREE_LEAVE,
+    ACT_TREE_LEAVE, ACT_TREE_EXPORT_MD,
+    ACT_EXPORT_MD,
+    /* replay only (KM_REPLAY) */
+    ACT_REPLAY_STEP, ACT_REPLAY_NODE, ACT_REPLAY_PAUSE,
     ACT__COUNT
 } ui_action;
 
-/* when: always, only with an empty problem line, or only in tree focus */
-enum { KM_ANY = 0, KM_EMPTY = 1, KM_TREE = 2 };
+/* when: always, only with an empty problem line, only in tree focus, or
+ * only in `ponder replay` (with an empty line, or in tree focus) */
+enum { KM_ANY = 0, KM_EMPTY = 1, KM_TREE = 2, KM_REPLAY = 3 };
 
 typedef struct {
     int key;
@@ -49,6 +53,8 @@ typedef struct {
 ui_action keymap_lookup(int key, int line_empty);
 /* The same, with the tree focus taken into account. */
 ui_action keymap_lookup_in(int key, int line_empty, int tree_focus);
+/* The same during a replay: KM_REPLAY rows after the tree's, before the rest. */
+ui_action keymap_lookup_mode(int key, int line_empty, int tree_focus, int replay);
 int keymap_count(void);
 const keymap_entry *keymap_at(int i);
 /* One line saying what an action does. */

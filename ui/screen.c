@@ -118,7 +118,7 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
     {
         /* during a run, the run's own settings; otherwise the next run's.
          * Segments are dropped, least useful first, until the line fits. */
-        enum { SEG_WARN, SEG_MODEL, SEG_STRAT, SEG_TOKENS, SEG_RATE, SEG_TIME, SEG__N };
+        enum { SEG_WARN, SEG_REPLAY, SEG_MODEL, SEG_STRAT, SEG_TOKENS, SEG_RATE, SEG_TIME, SEG__N };
         static const int drop_order[] = { SEG_TOKENS, SEG_MODEL, SEG_RATE, SEG_TIME };
         char seg[SEG__N][272];
         int busy = v->running && v->strategy[0], avail = r.x + r.w - rw - x - 1;
@@ -127,6 +127,7 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
         int n = busy ? v->n : s->n, k;
         double t = busy ? v->temperature : s->temperature;
         memset(seg, 0, sizeof seg);
+        if (s->replay) snprintf(seg[SEG_REPLAY], sizeof seg[0], "%s", s->replay);
         snprintf(seg[SEG_MODEL], sizeof seg[0], "%s", model);
         /* an insecure connection is never dropped from the line */
         if (s->insecure)

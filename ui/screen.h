@@ -34,6 +34,7 @@ typedef struct {
     int task;                   /* 1: Game of 24 */
     const char *think_setting;         /* the --think setting, NULL for the default */
     int insecure;               /* --insecure: always on the status line */
+    const char *replay;         /* "replay: FILE · ×2 · paused", or NULL */
 
     int quit_prompt;            /* "Quit ponder? (y/n)" */
     int search_x;               /* where the tree search's cursor goes */

@@ -54,7 +54,7 @@ start_ponder() {
     local s=$1 port=$2 loc=$3; shift 3
     mkdir -p "$tmp/$s/state" "$tmp/$s/config"
     T new-session -d -s "$s" -x 80 -y 24 \
-        "cd $tmp/$s && env XDG_STATE_HOME=$tmp/$s/state XDG_CONFIG_HOME=$tmp/$s/config LC_ALL=$loc \
+        "cd $tmp/$s && env XDG_STATE_HOME=$tmp/$s/state XDG_CONFIG_HOME=$tmp/$s/config XDG_DATA_HOME=$tmp/$s/data LC_ALL=$loc \
          $PONDER --model openai:test --base-url http://127.0.0.1:$port/v1 $*; \
          echo PONDER_EXIT=\$?; echo MODES: \$(stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo|isig)\$'); sleep 600"
 }
@@ -106,6 +106,9 @@ check "answer 45 appears" sc 'Answer +45' 20
 check "answer shows the vote share" sc '\(6 of 10 votes, 60%\)' 5
 check "vote bar for 45 with count 6 and 60%" sc '45 .* 6 +60%' 5
 check "vote bars for 44 and 35" sc '(44|35) .* 2 +20%' 5
+f=$(ls "$tmp/sc/data/ponder/runs/"*.jsonl 2>/dev/null | head -n1)
+if [ -n "$f" ] && tail -n1 "$f" | grep -q '^{"event":"done","answer":"45"'; then ok "the run was saved as a transcript"
+else bad "the run was saved as a transcript" "$(ls -la "$tmp/sc/data/ponder/runs" 2>&1)"; fi
 T send-keys -t sc Tab
 check "Tab follows the next sample" sc 'Thinking .* sample 2/10' 5
 T send-keys -t sc F1

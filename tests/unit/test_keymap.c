@@ -62,12 +62,14 @@ static void test_table_sane(void **state)
         assert_true(e->name[0]);
         assert_true(e->act > ACT_NONE && e->act < ACT__COUNT);
         if (e->key >= 0x20 && e->key < 0x1000000 && e->key != 0x7f)
-            assert_true(e->when == KM_EMPTY || e->when == KM_TREE);
+            assert_true(e->when == KM_EMPTY || e->when == KM_TREE || e->when == KM_REPLAY);
         for (int j = 0; j < i; j++) {
             const keymap_entry *f = keymap_at(j);
             if (f->key != e->key) continue;
             /* the tree's keys are a layer of their own */
             if ((f->when == KM_TREE) != (e->when == KM_TREE)) continue;
+            /* and so are the replay's */
+            if ((f->when == KM_REPLAY) != (e->when == KM_REPLAY)) continue;
             /* same key twice: only allowed if it is the same action, and an
              * earlier KM_ANY binding would shadow any later one */
             assert_int_equal(f->act, e->act);
@@ -156,6 +158,33 @@ static void test_tree_lookup(void **state)
     assert_int_equal(keymap_lookup_in('j', 1, 0), ACT_NONE);
 }
 
+/* Replay keys act only in `ponder replay`, and never take a letter that is
+ * being typed; the tree's own keys come first; markdown export is global. */
+static void test_replay_and_markdown_keys(void **state)
+{
+    (void)state;
+    assert_int_equal(keymap_lookup('n', 1), ACT_NONE);          /* a live session types it */
+    assert_int_equal(keymap_lookup_in('p', 1, 0), ACT_NONE);
+    assert_int_equal(keymap_lookup_mode('n', 1, 0, 0), ACT_NONE);
+    assert_int_equal(keymap_lookup_mode('n', 1, 0, 1), ACT_REPLAY_STEP);
+    assert_int_equal(keymap_lookup_mode('n', 0, 0, 1), ACT_NONE);  /* typed on the line */
+    assert_int_equal(keymap_lookup_mode('N', 1, 0, 1), ACT_REPLAY_NODE);
+    assert_int_equal(keymap_lookup_mode('p', 1, 0, 1), ACT_REPLAY_PAUSE);
+    assert_int_equal(keymap_lookup_mode(' ', 1, 0, 1), ACT_REPLAY_PAUSE);
+    assert_int_equal(keymap_lookup_mode(' ', 0, 1, 1), ACT_TREE_COLLAPSE);
+    assert_int_equal(keymap_lookup_mode('n', 0, 1, 1), ACT_REPLAY_STEP);
+    assert_int_equal(keymap_lookup_mode('j', 0, 1, 1), ACT_TREE_DOWN);
+    assert_int_equal(keymap_lookup_mode('?', 1, 0, 1), ACT_HELP);
+    assert_int_equal(keymap_lookup_in('m', 0, 1), ACT_TREE_EXPORT_MD);
+    assert_int_equal(keymap_lookup('m', 1), ACT_NONE);
+    assert_int_equal(keymap_lookup(KM_ALT('m'), 0), ACT_EXPORT_MD);
+    /* F11 and F12: the thinking setting, and opening folded thinking */
+    assert_int_equal(keymap_lookup(KM_FN(KEY_F(11)), 0), ACT_THINK);
+    assert_int_equal(keymap_lookup(KM_FN(KEY_F(12)), 0), ACT_THINK_OPEN);
+    assert_int_equal(keymap_lookup('*', 1), ACT_THINK);
+    assert_int_equal(keymap_lookup('*', 0), ACT_NONE);        /* typed into a problem */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_help_keys),
         cmocka_unit_test(test_help_rows),
         cmocka_unit_test(test_tree_lookup),
+        cmocka_unit_test(test_replay_and_markdown_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
