@@ -44,6 +44,7 @@ static const keymap_entry table[] = {
     { KM_FN(KEY_F(9)),    "F9",        ACT_TREE_FOCUS,  KM_ANY },
     { KM_CTRL('g'),       "Ctrl-G",    ACT_TASK,        KM_ANY },
     { KM_FN(KEY_F(10)),   "F10",       ACT_TASK,        KM_ANY },
+    { KM_CTRL('z'),       "Ctrl-Z",    ACT_SUSPEND,     KM_ANY },
     /* tree focus */
     { KM_FN(KEY_DOWN),    "Down",      ACT_TREE_DOWN,   KM_TREE },
     { 'j',                "j",         ACT_TREE_DOWN,   KM_TREE },
@@ -100,6 +101,7 @@ static const char *const help_text[ACT__COUNT] = {
     [ACT_REDRAW]      = "redraw the screen",
     [ACT_TREE_FOCUS]  = "move the keys to the tree pane and back (tree-search runs)",
     [ACT_TASK]        = "switch between word problems and Game of 24 puzzles",
+    [ACT_SUSPEND]     = "suspend ponder to the shell (fg brings it back; a run goes on)",
     [ACT_TREE_DOWN]   = "tree: next row",
     [ACT_TREE_UP]     = "tree: previous row",
     [ACT_TREE_PARENT] = "tree: go to the parent",
