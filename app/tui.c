@@ -38,6 +38,7 @@ typedef struct {
     int quit;
     int dirty;              /* the screen needs a redraw */
     int resized;            /* recompute the layout before drawing */
+    int suspend;            /* Ctrl-Z or SIGTSTP: stop at the end of this pass */
     int more_events;        /* the queue was not drained last pass */
     double last_draw, next_spin;
     double next_fade;       /* when a new node's highlight ends (0: none) */
@@ -487,6 +488,7 @@ static void do_action(tui *t, ui_action a, int key)
         t->v.think_open = !t->v.think_open;
         note(t, ROLE_STATUS, "%s", t->v.think_open ? "thinking opened" : "thinking folded once the answer starts");
         break;
+    case ACT_SUSPEND: t->suspend = 1; break;
     case ACT_TREE_DOWN: case ACT_TREE_UP: case ACT_TREE_PARENT: case ACT_TREE_CHILD:
     case ACT_TREE_PREV_SIBLING: case ACT_TREE_NEXT_SIBLING: case ACT_TREE_PAGE_UP:
     case ACT_TREE_PAGE_DOWN: case ACT_TREE_HOME: case ACT_TREE_END: case ACT_TREE_PATH:
@@ -707,8 +709,23 @@ static void read_signals(tui *t)
     while ((sig = term_read_signal()) != TERM_SIG_NONE) {
         if (sig == TERM_SIG_INT) handle_key(t, KM_CTRL('c'));
         else if (sig == TERM_SIG_QUIT) t->quit = 1;
-        else t->dirty = 1;      /* SIGWINCH: KEY_RESIZE follows */
+        else if (sig == TERM_SIG_TSTP) t->suspend = 1;
+        else if (sig == TERM_SIG_CONT) {    /* also after our own suspend */
+            term_resume();
+            t->resized = t->dirty = 1;
+        } else t->dirty = 1;    /* SIGWINCH: KEY_RESIZE follows */
     }
+}
+
+/* Stops the process with the terminal given back; the run thread stops
+ * with it and goes on after fg. Everything is redrawn at once. */
+static void suspend(tui *t)
+{
+    char err[256];
+    t->suspend = 0;
+    if (term_suspend(err, sizeof err) < 0) note(t, ROLE_STATUS_ERROR, "%s", err);
+    t->resized = t->dirty = 1;
+    t->last_draw = 0;
 }
 
 /* Milliseconds poll may sleep: until the next frame is allowed, the next
@@ -826,6 +843,7 @@ static int tui_run(app_config *cfg, replay *rp)
         read_keys(&t);      /* also after EINTR: a resize is waiting */
         if (fds[1].revents || t.more_events || hold) read_events(&t);
         if (t.rp && !hold) replay_feed(&t, now_s());
+        if (t.suspend && !t.quit) suspend(&t);
         now = now_s();
         if (t.v.running && now >= t.next_spin) {
             t.scr.spin++;

@@ -49,6 +49,7 @@ static const keymap_entry table[] = {
     { KM_FN(KEY_F(12)),   "F12",       ACT_THINK_OPEN,  KM_ANY },
     { '~',                "~",         ACT_THINK_OPEN,  KM_EMPTY },
     { KM_ALT('m'),        "Alt-M",     ACT_EXPORT_MD,   KM_ANY },
+    { KM_CTRL('z'),       "Ctrl-Z",    ACT_SUSPEND,     KM_ANY },
     /* tree focus */
     { KM_FN(KEY_DOWN),    "Down",      ACT_TREE_DOWN,   KM_TREE },
     { 'j',                "j",         ACT_TREE_DOWN,   KM_TREE },
@@ -113,6 +114,7 @@ static const char *const help_text[ACT__COUNT] = {
     [ACT_TASK]        = "switch between word problems and Game of 24 puzzles",
     [ACT_THINK]       = "thinking: default, off, on, low, medium, high, then a 256-token budget",
     [ACT_THINK_OPEN]  = "open or fold the thinking once the answer has started",
+    [ACT_SUSPEND]     = "suspend ponder to the shell (fg brings it back; a run goes on)",
     [ACT_TREE_DOWN]   = "tree: next row",
     [ACT_TREE_UP]     = "tree: previous row",
     [ACT_TREE_PARENT] = "tree: go to the parent",

@@ -20,6 +20,7 @@ void layout_compute(layout *l, int cols, int rows, int want_side, layout_tab tab
     l->tab = tab;
     if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS) {
         l->mode = LAYOUT_TINY;
+        if (cols >= LAYOUT_TINY_INPUT && rows >= 3) l->input = rect(0, rows - 1, cols, 1);
         return;
     }
     l->status = rect(0, rows - 1, cols, 1);

@@ -2,12 +2,14 @@
  *
  *   full  (>= 60x14): Thinking over Answer on the left, the side pane
  *                     (votes, the run's tree, or both) on the right;
- *   tabs  (>= 20x6):  one pane at a time under a tab bar, plus a one-line
+ *   tabs  (>= 40x10): one pane at a time under a tab bar, plus a one-line
  *                     answer strip; a run with a tree and votes gets a
  *                     Tree tab beside the side (Votes) tab;
- *   tiny:             only a "terminal too small" message.
+ *   tiny:             a "terminal too small" message over the problem
+ *                     line (the last row, when at least LAYOUT_TINY_INPUT
+ *                     columns and 3 rows), so typing and keys go on.
  *
- * The input row and the status row are always the last two rows. */
+ * Otherwise the input row and the status row are the last two rows. */
 #ifndef PONDER_UI_LAYOUT_H
 #define PONDER_UI_LAYOUT_H
 
@@ -21,8 +23,9 @@ enum { LAYOUT_SIDE = 1,         /* a side pane (and its tab) exists */
        LAYOUT_TREE_TAB = 2,     /* tabs mode: a separate Tree tab */
        LAYOUT_WIDE_SIDE = 4 };  /* full mode: a wider side column, for a tree */
 
-enum { LAYOUT_MIN_COLS = 20, LAYOUT_MIN_ROWS = 6,
-       LAYOUT_FULL_COLS = 60, LAYOUT_FULL_ROWS = 14 };
+enum { LAYOUT_MIN_COLS = 40, LAYOUT_MIN_ROWS = 10,
+       LAYOUT_FULL_COLS = 60, LAYOUT_FULL_ROWS = 14,
+       LAYOUT_TINY_INPUT = 20 };
 
 typedef struct {
     layout_mode mode;
@@ -33,7 +36,7 @@ typedef struct {
      * thinking.y + thinking.h - 1. Nothing else overlaps. */
     ui_rect thinking, answer, side;   /* side: also the Tree tab's pane */
     ui_rect tabs, answer_line;  /* tabs mode only */
-    ui_rect input, status;
+    ui_rect input, status;      /* tiny mode: input only, maybe empty */
 } layout;
 
 /* want_side: LAYOUT_* flags; 0 hides the side pane (and its tab). */

@@ -344,18 +344,38 @@ static void text_overlay(ui_screen *s)
     wrap_done(&w);
 }
 
-static void too_small(const layout *l)
+/* The "too small" view: what ponder needs and what it has, wrapped and
+ * centred above the problem line (when it has a row); a shorter wording
+ * when the long one does not fit. */
+static void too_small(const ui_screen *s, const layout *l)
 {
-    const char *a = l->cols >= 18 ? "terminal too small" : "too small";
-    const char *b = "need 20x6";
-    int y = l->rows / 2 - (l->rows > 1);
+    char text[256];
+    const char *dash = paint_glyphs(s->utf8)->dash;
+    int avail = l->input.w ? l->rows - 1 : l->rows, y, title;
+    wrap_lines w;
     erase();
-    if (y < 0) y = 0;
-    paint_str(y, (l->cols - (int)strlen(a)) / 2 > 0 ? (l->cols - (int)strlen(a)) / 2 : 0,
-              l->cols, a, ROLE_ERROR);
-    if (l->rows > 1)
-        paint_str(y + 1, (l->cols - (int)strlen(b)) / 2 > 0 ? (l->cols - (int)strlen(b)) / 2 : 0,
-                  l->cols, b, ROLE_DIM);
+    if (l->cols <= 0 || avail <= 0) return;
+    wrap_init(&w);
+    title = snprintf(text, sizeof text, "terminal too small");
+    snprintf(text + title, sizeof text - (size_t)title,
+             "\nponder needs at least %dx%d;\nthis is %dx%d %s make the window bigger",
+             LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, l->cols, l->rows, dash);
+    text_wrap(&w, text, strlen(text), 0, l->cols, 0);
+    if (w.n > avail) {
+        title = snprintf(text, sizeof text, "too small");
+        snprintf(text + title, sizeof text - (size_t)title, "\nneed %dx%d\nthis is %dx%d",
+                 LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, l->cols, l->rows);
+        wrap_clear(&w);
+        text_wrap(&w, text, strlen(text), 0, l->cols, 0);
+    }
+    y = (avail - w.n) / 2 > 0 ? (avail - w.n) / 2 : 0;
+    for (int i = 0; i < w.n && y + i < avail; i++) {
+        const wrap_line *ln = &w.v[i];
+        int cw = text_width(text + ln->off, ln->len);
+        paint_text(y + i, cw < l->cols ? (l->cols - cw) / 2 : 0, l->cols, text + ln->off,
+                   ln->len, ln->off < (size_t)title ? ROLE_ERROR : ROLE_DIM);
+    }
+    wrap_done(&w);
 }
 
 void screen_new_run(ui_screen *s)
@@ -373,16 +393,22 @@ void screen_draw(ui_screen *s, view *v, double now)
         layout_compute(&s->lay, s->cols, s->rows, flags, s->tab);
         s->tab = s->lay.tab;
     }
+    bkgdset(' ' | (chtype)theme_attr(ROLE_NORMAL));
     if (l->mode == LAYOUT_TINY) {
-        too_small(l);
-        if (s->quit_prompt && l->rows > 0)
+        too_small(s, l);
+        if (l->input.w) input_line(l->input, &cy, &cx);
+        if (s->quit_prompt && l->rows > 0) {
+            paint_fill(l->rows - 1, 0, l->cols, ROLE_STATUS_ERROR);
             paint_str(l->rows - 1, 0, l->cols, "Quit? (y/n)", ROLE_STATUS_ERROR);
-        curs_set(0);
+        }
+        if (cy >= 0 && !s->quit_prompt && s->overlay == OVERLAY_NONE) {
+            curs_set(1);
+            move(cy, cx);
+        } else curs_set(0);
         wnoutrefresh(stdscr);
         doupdate();
         return;
     }
-    bkgdset(' ' | (chtype)theme_attr(ROLE_NORMAL));
     erase();
     if (l->mode == LAYOUT_TABS) tab_bar(s, v, l->tabs, s->side_flags);
     if (l->thinking.w) pane_thinking(s, v, l->thinking);

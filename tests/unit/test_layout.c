@@ -33,12 +33,20 @@ static void test_modes(void **state)
     assert_int_equal(l.mode, LAYOUT_FULL);
     layout_compute(&l, 40, 12, 1, TAB_THINKING);
     assert_int_equal(l.mode, LAYOUT_TABS);
-    layout_compute(&l, 20, 6, 1, TAB_THINKING);
+    layout_compute(&l, 40, 10, 1, TAB_THINKING);
     assert_int_equal(l.mode, LAYOUT_TABS);
-    layout_compute(&l, 19, 24, 1, TAB_THINKING);
+    layout_compute(&l, 39, 24, 1, TAB_THINKING);
     assert_int_equal(l.mode, LAYOUT_TINY);
-    layout_compute(&l, 80, 5, 1, TAB_THINKING);
+    layout_compute(&l, 80, 9, 1, TAB_THINKING);
     assert_int_equal(l.mode, LAYOUT_TINY);
+    /* too small for panes, but the problem line keeps the last row */
+    layout_compute(&l, 20, 6, 1, TAB_THINKING);
+    assert_int_equal(l.mode, LAYOUT_TINY);
+    assert_int_equal(l.input.y, 5);
+    assert_int_equal(l.input.w, 20);
+    assert_int_equal(l.status.w, 0);
+    layout_compute(&l, 19, 6, 1, TAB_THINKING);
+    assert_int_equal(l.input.w, 0);
     layout_compute(&l, 0, 0, 1, TAB_THINKING);
     assert_int_equal(l.mode, LAYOUT_TINY);
 }
@@ -102,6 +110,10 @@ static void test_sweep(void **state)
                     layout_compute(&l, cols, rows, side, (layout_tab)tab);
                     if (l.mode == LAYOUT_TINY) {
                         assert_true(cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS);
+                        if (l.input.w) {
+                            assert_true(inside(l.input, cols, rows));
+                            assert_int_equal(l.input.y, rows - 1);
+                        }
                         continue;
                     }
                     ui_rect all[] = { l.thinking, l.answer, l.side, l.tabs,

@@ -192,6 +192,15 @@ static void test_80x24(void **state)
     grab(text, sizeof text);
     assert_non_null(strstr(text, "too small"));
 
+    /* 20x6: the sizes, and the problem line on the last row */
+    draw_at(&s, &v, 20, 6);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "terminal too small"));
+    assert_non_null(strstr(text, "40x10"));
+    assert_non_null(strstr(text, "this is 20x6"));
+    assert_non_null(strstr(text, "problem>"));
+    assert_null(strstr(text, "\xe2\x94"));                  /* no borders */
+
     /* ASCII borders */
     screen_done(&s);
     screen_init(&s, 0);
