@@ -469,6 +469,10 @@ static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
     } else if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY) {
         snprintf(what, sizeof what, "cannot resolve the host name (%s)", detail);
         fail_job(r, j, HTTP_F_RESOLVE, what, NULL);
+    } else if (rc == CURLE_OPERATION_TIMEDOUT && strstr(detail, "Resolving timed out")) {
+        /* A slow resolver spends the connect timeout on the name alone. */
+        snprintf(what, sizeof what, "cannot resolve the host name (%s)", detail);
+        fail_job(r, j, HTTP_F_RESOLVE, what, NULL);
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {
         snprintf(what, sizeof what, "no connection within %g s", r->o->connect_timeout_s);
         fail_job(r, j, HTTP_F_CONNECT_TIMEOUT, what, NULL);

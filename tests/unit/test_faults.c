@@ -63,7 +63,7 @@ typedef struct {
 #define R500 "HTTP 500 Internal Server Error: fixture: internal error"
 #define R502 "HTTP 502 Bad Gateway: fixture: bad gateway"
 #define R503 "HTTP 503 Service Unavailable: fixture: unavailable"
-#define RESOLVE "cannot resolve the host name (Could not resolve host: ponder-no-such-host.invalid)"
+#define RESOLVE "cannot resolve the host name"
 #define RESET "the connection broke after"
 #define IDLE "no data for 1 s (idle timeout)"
 #define CUT "the stream ended before the reply was complete"
@@ -211,7 +211,9 @@ static void test_row(void **state)
     reset_server();     /* the one-shot faults count from here */
 
     model_config cfg = { .spec = spec, .base_url = base, .max_retries = -1,
-                         .connect_timeout_s = 5, .retry_base_s = 0.05,
+                         /* short, in case this machine's resolver is slow */
+                         .connect_timeout_s = !strcmp(row->fault, "dns") ? 2 : 5,
+                         .retry_base_s = 0.05,
                          .idle_timeout_s = !strcmp(row->fault, "stall") ? 1 : 10 };
     model *m = model_open(&cfg, err, sizeof err);
     if (!m)
