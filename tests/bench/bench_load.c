@@ -3,7 +3,7 @@
  *   bench_load load BASE_URL SECONDS [SAMPLES]
  *       model_generate with one request of SAMPLES (64) samples on
  *       openai:stream, batch after batch, for SECONDS: tokens/s and
- *       requests/s completed, peak RSS.
+ *       requests/s completed, CPU, peak RSS.
  *   bench_load growth BASE_URL RUNS [SAMPLES]
  *       RUNS batches of SAMPLES (64) samples of openai:cot, the resident
  *       set after each; the growth from run 5 to the last.
@@ -73,6 +73,14 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static model *open_on(const char *spec, const char *base)
 {
     char err[512];
@@ -105,15 +113,16 @@ static int load(const char *base, double seconds, int samples)
         return 1;
     counts t = { 0 };
     int batches = 0;
-    double t0 = now_s(), el;
+    double t0 = now_s(), c0 = cpu_s(), el;
     do {
         batch(m, samples, &t);
         batches++;
     } while ((el = now_s() - t0) < seconds);
     model_close(m);
     printf("%d concurrent samples, %d batches in %.1f s: %.0f tokens/s, %.1f requests/s "
-           "completed (%ld failed); peak RSS %.1f MB\n", samples, batches, el,
-           t.tokens / el, t.ok / el, t.failed, peak_rss_kb() / 1024.0);
+           "completed (%ld failed); CPU %.1f%% of a core; peak RSS %.1f MB\n", samples,
+           batches, el, t.tokens / el, t.ok / el, t.failed, (cpu_s() - c0) / el * 100,
+           peak_rss_kb() / 1024.0);
     if (t.failed)
         printf("first failure: %s\n", t.first_error);
     return t.failed != 0;
