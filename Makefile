@@ -27,7 +27,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_SRC  := $(wildcard tests/e2e/test_*.c)
 UNIT_BIN += $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test test-only asan bench bench-24 bench-think install deps clean check-tests
+.PHONY: all run test test-only asan valgrind bench bench-24 bench-think install deps clean check-tests
 all: ponder
 
 # Copy then rename, so a ./ponder that is running is never written into.
@@ -79,8 +79,14 @@ asan: deps
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test-only
 
 bench: deps
-	@$(MAKE) --no-print-directory ponder $(BUILD)/bench/bench_startup $(BUILD)/bench/bench_tree
+	@$(MAKE) --no-print-directory ponder $(BUILD)/bench/bench_startup $(BUILD)/bench/bench_tree \
+	  $(BUILD)/bench/bench_load
 	@BUILD=$(BUILD) tests/bench/run.sh
+
+# ponder solve --json under valgrind against the fixture: no leaks.
+valgrind: deps
+	@$(MAKE) --no-print-directory ponder
+	@BUILD=$(BUILD) tests/bench/valgrind.sh
 
 # The ToT paper's Table 2 on the built-in model: puzzles 900-999 of data/24.csv.
 bench-24: deps

@@ -319,7 +319,11 @@ static void on_end(http_job *hj)
             http_job_fail(hj, "malformed stream: %s", sse_error(&j->sse));
         hj->end = HTTP_FAILED;
     }
-    if (hj->end == HTTP_DONE && !j->saw_stop) {
+    /* The stop reason (message_delta) says the reply is whole; a missing
+     * message_stop after it loses nothing, as a missing [DONE] after a
+     * finish_reason loses nothing for openai. Without one the text may be
+     * cut short, so it is kept but the sample ends in error. */
+    if (hj->end == HTTP_DONE && !j->saw_stop && !j->r->has_finish) {
         if (!j->ev.events && hj->body_bytes)
             http_job_fail(hj, "the reply is not an event stream (it starts "
                           "\"%s\"); check the base URL %s", j->head, j->run->m->url);

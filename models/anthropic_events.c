@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include "models/json.h"
 #include "models/utf8.h"
 
 void anthropic_ev_init(anthropic_ev *st)
@@ -138,7 +139,7 @@ anthropic_ev_status anthropic_ev_feed(anthropic_ev *st, const char *name,
                                       const anthropic_ev_sink *k)
 {
     st->events++;
-    cJSON *root = cJSON_ParseWithLength(data, len);
+    cJSON *root = json_parse(data, len);
     if (!root || !cJSON_IsObject(root)) {
         cJSON_Delete(root);
         /* Only a ping may come without JSON and still mean nothing. */
@@ -181,7 +182,7 @@ anthropic_ev_status anthropic_ev_feed(anthropic_ev *st, const char *name,
 anthropic_ev_status anthropic_ev_message(anthropic_ev *st, const char *data,
                                          size_t len, const anthropic_ev_sink *k)
 {
-    cJSON *root = cJSON_ParseWithLength(data, len);
+    cJSON *root = json_parse(data, len);
     if (!root || !cJSON_IsObject(root)) {
         cJSON_Delete(root);
         return bad(st, data, len);

@@ -4,6 +4,7 @@
  * RUNNING jobs have their easy handle in the multi handle. Everything,
  * callbacks included, happens on the thread inside http_run. */
 #include "models/http.h"
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -458,9 +459,18 @@ static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
                  j->body_bytes, detail);
         fail_job(r, j, HTTP_F_NETWORK, what, NULL);
     } else if (rc == CURLE_COULDNT_CONNECT) {
-        snprintf(what, sizeof what, "could not connect (%s)", detail);
+        /* curl says only "Couldn't connect to server"; the errno says why. */
+        long os = 0;
+        curl_easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &os);
+        snprintf(what, sizeof what, "could not connect: %s (%s)",
+                 os == ECONNREFUSED ? "connection refused"
+                 : os ? strerror((int)os) : "no connection", detail);
         fail_job(r, j, HTTP_F_REFUSED, what, NULL);
     } else if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY) {
+        snprintf(what, sizeof what, "cannot resolve the host name (%s)", detail);
+        fail_job(r, j, HTTP_F_RESOLVE, what, NULL);
+    } else if (rc == CURLE_OPERATION_TIMEDOUT && strstr(detail, "Resolving timed out")) {
+        /* A slow resolver spends the connect timeout on the name alone. */
         snprintf(what, sizeof what, "cannot resolve the host name (%s)", detail);
         fail_job(r, j, HTTP_F_RESOLVE, what, NULL);
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {

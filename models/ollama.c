@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include "models/backend.h"
 #include "models/http.h"
+#include "models/json.h"
 #include "models/ndjson.h"
 #include "models/reply.h"
 
@@ -107,7 +108,7 @@ static void text_field(reply *r, channel ch, const cJSON *obj, const char *key)
 static int on_line(void *ud, const char *line, size_t len)
 {
     ol_job *j = ud;
-    cJSON *root = cJSON_ParseWithLength(line, len);
+    cJSON *root = json_parse(line, len);
     if (!root) {
         char *clean = utf8_sanitize(line, len < 60 ? len : 60, NULL);
         http_job_fail(&j->http, "malformed stream: a line is not JSON (\"%s%s\")",
@@ -177,7 +178,11 @@ static void advise(void *ud, const http_job *hj, const char *smsg, char *out, si
     const ol_run *run = ud;
     switch (hj->fault) {
     case HTTP_F_STATUS:
-        if (hj->status == 404 && (strstr(smsg, "not found") || !smsg[0]))
+        if (hj->status == 401 || hj->status == 403)
+            snprintf(out, cap, "the ollama backend sends no key; if a proxy in "
+                     "front of Ollama wants one, reach Ollama directly "
+                     "(OLLAMA_HOST or --base-url)");
+        else if (hj->status == 404 && (strstr(smsg, "not found") || !smsg[0]))
             snprintf(out, cap, "try `ollama pull %s`", run->o->name);
         else if (hj->status >= 500)
             snprintf(out, cap, "Ollama keeps failing; check `ollama ps` and its log");

@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 #include "models/backend.h"
 #include "models/http.h"
+#include "models/json.h"
 #include "models/reply.h"
 #include "models/sse.h"
 
@@ -211,7 +212,7 @@ static void stream_error(oa_job *j, const cJSON *err, const char *data)
  * the job's error set, if the data is not usable. */
 static int on_json(oa_job *j, const char *ev, const char *data, size_t len)
 {
-    cJSON *root = cJSON_ParseWithLength(data, len);
+    cJSON *root = json_parse(data, len);
     if (!root) {
         char *clean = utf8_sanitize(data, len < 60 ? len : 60, NULL);
         http_job_fail(&j->http, "malformed stream: a data line is not JSON "
@@ -315,12 +316,12 @@ static void end_all(oa_job *j, int from, model_finish how, const char *err, int 
         if (err)
             reply_fail(r, status, err);
         else if (how == FINISH_STOP && !j->saw_done && !r->has_finish)
-            reply_fail(r, 0, j->http.error);
+            reply_fail(r, j->http.status, j->http.error);
         else if (how == FINISH_STOP && !r->has_text && !r->has_finish) {
             char msg[sizeof j->http.error];
             snprintf(msg, sizeof msg, "%s at %s: the server sent nothing for "
                      "sample %d", backend_name(j->run->o), j->url, r->sample);
-            reply_fail(r, 0, msg);
+            reply_fail(r, j->http.status, msg);
         }
         j->run->errors += reply_end(r, how);
     }

@@ -79,3 +79,16 @@ echo "              (goals: first frame <= 50 ms, peak RSS <= 20 MB)"
 
 # 4. The tree pane: a 5,000-node trace drawn whole-screen, frame by frame.
 "$BUILD"/bench/bench_tree
+
+# 5. Load: 64 concurrent samples, batch after batch, for BENCH_LOAD_SECONDS
+# against streams of 50 words/s each (3,200 tokens/s offered in all). One
+# request of n=64 in one process, as sc -n 64 hands it to the model: 64
+# transfers on one curl multi handle, kept across batches like the TUI keeps
+# it; no process start-up or printing in the figure (tests/bench/bench_load.c).
+load_secs=${BENCH_LOAD_SECONDS:-60}
+start_server --scenario stream --tps 50 --tokens 200
+"$BUILD"/bench/bench_load load "http://127.0.0.1:$port/v1" "$load_secs" 64 | sed 's/^/load          /'
+
+# 6. Memory over repeated runs: 20 batches of 64 samples in one process.
+"$BUILD"/bench/bench_load growth "http://127.0.0.1:$port/v1" 20 64 | fold -s -w 100 \
+    | sed 's/^/memory        /'

@@ -321,8 +321,8 @@ static void test_invalid_utf8_in_deltas(void **s)
         assert_int_equal(anthropic_ev_feed(&ev, "content_block_delta", deltas[i],
                                            strlen(deltas[i]), &ak), AEV_OK);
     reply_end(&rp, FINISH_STOP);
-    /* cJSON ends a string at \u0000, so "here" is lost, never shown. */
-    assert_string_equal(k.text[CH_ANSWER], "caf\xC3\xA9 bad \xEF\xBF\xBD\xEF\xBF\xBD!nul");
+    /* The NUL is dropped and the text after it kept (json_parse). */
+    assert_string_equal(k.text[CH_ANSWER], "caf\xC3\xA9 bad \xEF\xBF\xBD\xEF\xBF\xBD!nulhere");
     assert_string_equal(k.text[CH_THINKING], "\xE2\x82\xAC [2J");
     assert_false(k.control);
     anthropic_ev_done(&ev);

@@ -437,7 +437,7 @@ static void test_odd_but_fine_replies(void **st)
 {
     (void)st;
     const char *want = "caf\xC3\xA9 costs 5 \xE2\x82\xAC; bad \xEF\xBF\xBD\xEF\xBF\xBD"
-                       " byte nul esc[31m red. " FINAL;
+                       " byte nulhere esc[31m red. " FINAL;
     rec *r = rec_new();
     assert_int_equal(run_one("anthropic:badutf8", "", 1, r), 0);
     assert_string_equal(r->text[0][0][CH_ANSWER], want);

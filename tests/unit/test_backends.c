@@ -392,7 +392,7 @@ static void test_badutf8_sanitized(void **st)
 {
     (void)st;
     const char *want = "caf\xC3\xA9 costs 5 \xE2\x82\xAC; bad \xEF\xBF\xBD\xEF\xBF\xBD"
-                       " byte nul esc[31m red. " FINAL;
+                       " byte nulhere esc[31m red. " FINAL;
     const char *specs[] = { "openai:badutf8", "ollama:badutf8" };
     const char *suffix[] = { "/v1", "" };
     for (int i = 0; i < 2; i++) {

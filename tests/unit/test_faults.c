@@ -1,0 +1,292 @@
+/* test_faults: every HTTP backend (openai, llamacpp, ollama, anthropic)
+ * against every fault, one table row per (backend, fault), each pinning
+ * the whole outcome: model_generate's count of errors, on_done's finish
+ * (exactly once, no delta after it), the answer text exactly (the part
+ * kept before a mid-stream failure), the retries announced and what they
+ * say, the error's words and its HTTP status. A canary key sits in every
+ * backend's key variable for every row (ollama has none; OLLAMA_API_KEY
+ * is set to show nothing reads it) and must reach no callback.
+ *
+ * The faults are server.py's scenarios, plus "refused" (127.0.0.1:1) and
+ * "dns" (ponder-no-such-host.invalid). "drip" sends only the first 40
+ * body bytes one at a time, 100 ms apart, and the rest at once: the
+ * parsers still see one-byte reads, and the suite stays fast.
+ *
+ * Nothing here asserts on time. garbage10m asserts on memory: peak RSS
+ * may grow by at most GARBAGE_RSS_KB while 10 MB of garbage arrives.
+ * PONDER_FAULTS_SHOW=1 prints each row's outcome. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <curl/curl.h>
+#include <cjson/cJSON.h>
+#include "models/model.h"
+#include "tests/fixtures/model_rec.h"
+
+#define CANARY "sk-canary-faults-31337-never-shown"
+#define GARBAGE_RSS_KB (8 * 1024)   /* the cap on a line is 1 MiB */
+
+/* The badutf8 reply as a sink sees it: bad bytes are U+FFFD, a character
+ * split across deltas is whole, NUL and ESC are dropped (the text after a
+ * NUL is kept). */
+#define CLEAN "caf\xC3\xA9 costs 5 \xE2\x82\xAC; bad \xEF\xBF\xBD\xEF\xBF\xBD" \
+              " byte nulhere esc[31m red. " FINAL
+
+typedef struct {
+    const char *backend;        /* openai | llamacpp | ollama | anthropic */
+    const char *fault;          /* a server.py scenario, "refused" or "dns" */
+    int errors;                 /* model_generate's return */
+    model_finish finish;
+    int retries;                /* on_retry calls */
+    const char *retry_has;      /* in each retry's message */
+    double min_delay;           /* each retry's delay at least (Retry-After) */
+    const char *text;           /* the answer channel, exactly */
+    int status;                 /* model_result.http_status: 200 when the
+                                   stream broke after a 200 */
+    const char *has[3];         /* words the error holds, after "BACKEND at URL" */
+} fault_row;
+
+#define OK(b, f) { b, f, 0, FINISH_STOP, 0, NULL, 0, COT, 0, { NULL } }
+#define RETRY(b, f, why, delay) { b, f, 0, FINISH_STOP, 1, why, delay, COT, 0, { NULL } }
+#define FAIL(b, f, text, status, ...) { b, f, 1, FINISH_ERROR, 0, NULL, 0, text, status, \
+                                        { __VA_ARGS__ } }
+
+#define KEPT "the text so far is kept"
+#define R429 "HTTP 429 Too Many Requests: fixture: slow down"
+#define R500 "HTTP 500 Internal Server Error: fixture: internal error"
+#define R502 "HTTP 502 Bad Gateway: fixture: bad gateway"
+#define R503 "HTTP 503 Service Unavailable: fixture: unavailable"
+#define RESOLVE "cannot resolve the host name"
+#define RESET "the connection broke after"
+#define IDLE "no data for 1 s (idle timeout)"
+#define CUT "the stream ended before the reply was complete"
+#define LONG_SSE "malformed stream: SSE line longer than 1048576 bytes"
+#define LONG_ND "malformed stream: JSON line longer than 1048576 bytes"
+#define PART5 "Let's think step by step."
+#define PART3 "Let's think step"
+#define PART2 "Let's think"
+
+static const fault_row ROWS[] = {
+    FAIL("openai", "refused", "", 0, "could not connect: connection refused", "is the server running at"),
+    FAIL("llamacpp", "refused", "", 0, "could not connect: connection refused", "is llama-server running?"),
+    FAIL("ollama", "refused", "", 0, "could not connect: connection refused", "is Ollama running?"),
+    FAIL("anthropic", "refused", "", 0, "could not connect: connection refused", "is the server running at"),
+
+    FAIL("openai", "dns", "", 0, RESOLVE, "check the base URL"),
+    FAIL("llamacpp", "dns", "", 0, RESOLVE, "check the base URL"),
+    FAIL("ollama", "dns", "", 0, RESOLVE, "check OLLAMA_HOST or --base-url"),
+    FAIL("anthropic", "dns", "", 0, RESOLVE, "check the base URL"),
+
+    FAIL("openai", "reset", PART5, 200, RESET, "Connection reset by peer", KEPT),
+    FAIL("llamacpp", "reset", PART5, 200, RESET, "Connection reset by peer", KEPT),
+    FAIL("ollama", "reset", PART5, 200, RESET, "Connection reset by peer", KEPT),
+    FAIL("anthropic", "reset", PART5, 200, RESET, "Connection reset by peer", KEPT),
+
+    FAIL("openai", "stall", PART3, 200, IDLE, KEPT),
+    FAIL("llamacpp", "stall", PART3, 200, IDLE, KEPT),
+    FAIL("ollama", "stall", PART3, 200, IDLE, KEPT),
+    FAIL("anthropic", "stall", PART3, 200, IDLE, KEPT),
+
+    OK("openai", "drip"), OK("llamacpp", "drip"), OK("ollama", "drip"), OK("anthropic", "drip"),
+
+    RETRY("openai", "429", R429, 1.0), RETRY("llamacpp", "429", R429, 1.0),
+    RETRY("ollama", "429", R429, 1.0), RETRY("anthropic", "429", R429, 1.0),
+
+    RETRY("openai", "500-then-ok", R500, 0.05), RETRY("llamacpp", "500-then-ok", R500, 0.05),
+    RETRY("ollama", "500-then-ok", R500, 0.05), RETRY("anthropic", "500-then-ok", R500, 0.05),
+
+    RETRY("openai", "502-then-ok", R502, 0.05), RETRY("llamacpp", "502-then-ok", R502, 0.05),
+    RETRY("ollama", "502-then-ok", R502, 0.05), RETRY("anthropic", "502-then-ok", R502, 0.05),
+
+    RETRY("openai", "503-then-ok", R503, 0.05), RETRY("llamacpp", "503-then-ok", R503, 0.05),
+    RETRY("ollama", "503-then-ok", R503, 0.05), RETRY("anthropic", "503-then-ok", R503, 0.05),
+
+    FAIL("openai", "401", "", 401, "HTTP 401 Unauthorized",
+         "check OPENAI_API_KEY (the server rejected the key)"),
+    FAIL("llamacpp", "401", "", 401, "HTTP 401 Unauthorized",
+         "check OPENAI_API_KEY (the server rejected the key)"),
+    FAIL("ollama", "401", "", 401, "HTTP 401 Unauthorized",
+         "the ollama backend sends no key"),
+    FAIL("anthropic", "401", "", 401, "HTTP 401 Unauthorized",
+         "check ANTHROPIC_API_KEY (the server rejected the key)"),
+
+    FAIL("openai", "404-model", "", 404, "HTTP 404 Not Found: model '404-model' not found",
+         "check the model name \"404-model\""),
+    FAIL("llamacpp", "404-model", "", 404, "HTTP 404 Not Found: model '404-model' not found",
+         "check the model name \"404-model\""),
+    FAIL("ollama", "404-model", "", 404, "HTTP 404 Not Found: model '404-model' not found",
+         "try `ollama pull 404-model`"),
+    FAIL("anthropic", "404-model", "", 404, "HTTP 404 Not Found: model: 404-model",
+         "check the model name \"404-model\""),
+
+    FAIL("openai", "truncated", PART2, 200, "malformed stream: a data line is not JSON",
+         "(\"{\"object\":\"chat.completion.chunk\""),
+    FAIL("llamacpp", "truncated", PART2, 200, "malformed stream: a data line is not JSON",
+         "(\"{\"object\":\"chat.completion.chunk\""),
+    FAIL("ollama", "truncated", PART2, 200, "malformed stream: a line is not JSON",
+         "(\"{\"model\":\"fixture\""),
+    FAIL("anthropic", "truncated", PART2, 200, "malformed stream: an event's data is not JSON",
+         "(\"{\"type\":\"content_block_delt\")"),
+
+    FAIL("openai", "garbage10m", "", 200, LONG_SSE),
+    FAIL("llamacpp", "garbage10m", "", 200, LONG_SSE),
+    FAIL("ollama", "garbage10m", "", 200, LONG_ND),
+    FAIL("anthropic", "garbage10m", "", 200, LONG_SSE),
+
+    { "openai", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL } },
+    { "llamacpp", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL } },
+    { "ollama", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL } },
+    { "anthropic", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL } },
+
+    /* No stop reason and no end marker: the text may be cut, so it is kept
+     * and the sample ends in error. */
+    FAIL("openai", "nodone", COT, 200, CUT, "(no finish_reason or [DONE])", KEPT),
+    FAIL("llamacpp", "nodone", COT, 200, CUT, "(no finish_reason or [DONE])", KEPT),
+    FAIL("ollama", "nodone", COT, 200, CUT, "(no \"done\":true line)", KEPT),
+    FAIL("anthropic", "nodone", COT, 200, CUT, "(no message_stop)", KEPT),
+
+    /* The stop reason came, only the end marker is missing: the reply is
+     * whole. (For Ollama the "done":true line is both.) */
+    OK("openai", "nomarker"), OK("llamacpp", "nomarker"),
+    OK("ollama", "nomarker"), OK("anthropic", "nomarker"),
+};
+#define N_ROWS (sizeof ROWS / sizeof *ROWS)
+
+static const char *suffix_of(const char *backend)
+{
+    return !strcmp(backend, "ollama") || !strcmp(backend, "anthropic") ? "" : "/v1";
+}
+
+static const char *path_of(const char *backend)
+{
+    return !strcmp(backend, "ollama") ? "/api/chat"
+         : !strcmp(backend, "anthropic") ? "/v1/messages" : "/v1/chat/completions";
+}
+
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static void no_canary(const rec *r)
+{
+    for (int ch = 0; ch < 2; ch++)
+        assert_null(strstr(r->text[0][0][ch], CANARY));
+    assert_null(strstr(r->err[0][0], CANARY));
+    assert_null(strstr(r->notice, CANARY));
+    for (int i = 0; i < r->retries && i < 8; i++)
+        assert_null(strstr(r->retry_why[i], CANARY));
+}
+
+static void show(const fault_row *row, const rec *r)
+{
+    if (!getenv("PONDER_FAULTS_SHOW"))
+        return;
+    static const char *fin[] = { "stop", "length", "cancelled", "error" };
+    printf("| %s | %s | %s, %d retr%s%s%s | \"%s\" | %s |\n", row->backend, row->fault,
+           fin[r->res[0][0].finish], r->retries, r->retries == 1 ? "y" : "ies",
+           r->retries ? ": " : "", r->retries ? r->retry_why[0] : "",
+           r->text[0][0][CH_ANSWER], r->err[0][0]);
+}
+
+static void test_row(void **state)
+{
+    const fault_row *row = *state;
+    char spec[96], base[160], prefix[256], err[512];
+    snprintf(spec, sizeof spec, "%s:%s", row->backend, row->fault);
+    const char *host = !strcmp(row->fault, "refused") ? "http://127.0.0.1:1"
+                     : !strcmp(row->fault, "dns") ? "http://ponder-no-such-host.invalid"
+                     : srv.base;
+    snprintf(base, sizeof base, "%s%s", host, suffix_of(row->backend));
+    snprintf(prefix, sizeof prefix, "%s at %s%s", row->backend, host, path_of(row->backend));
+    reset_server();     /* the one-shot faults count from here */
+
+    model_config cfg = { .spec = spec, .base_url = base, .max_retries = -1,
+                         /* short, in case this machine's resolver is slow */
+                         .connect_timeout_s = !strcmp(row->fault, "dns") ? 2 : 5,
+                         .retry_base_s = 0.05,
+                         .idle_timeout_s = !strcmp(row->fault, "stall") ? 1 : 10 };
+    model *m = model_open(&cfg, err, sizeof err);
+    if (!m)
+        fail_msg("model_open(%s): %s", spec, err);
+    rec *r = rec_new();
+    prompt p = chat_prompt();
+    model_request rq = request(&p, 1);
+    long rss0 = peak_rss_kb();
+    int errors = run(m, &rq, 1, r);
+    long grew = peak_rss_kb() - rss0;
+    model_close(m);
+    show(row, r);
+
+    assert_int_equal(errors, row->errors);
+    assert_int_equal(r->done[0][0], 1);
+    assert_false(r->delta_after_done);
+    assert_int_equal(r->res[0][0].finish, row->finish);
+    assert_string_equal(r->text[0][0][CH_ANSWER], row->text);
+    assert_string_equal(r->text[0][0][CH_THINKING], "");
+    assert_false(r->zero_byte);
+    assert_int_equal(r->retries, row->retries);
+    for (int i = 0; i < r->retries && i < 8; i++) {
+        if (!strstr(r->retry_why[i], row->retry_has))
+            fail_msg("retry \"%s\" lacks \"%s\"", r->retry_why[i], row->retry_has);
+        assert_true(r->retry_delay[i] >= row->min_delay);
+    }
+    assert_int_equal(r->res[0][0].http_status, row->status);
+    if (row->errors) {
+        if (strncmp(r->err[0][0], prefix, strlen(prefix)))
+            fail_msg("error \"%s\" does not start \"%s\"", r->err[0][0], prefix);
+        for (int i = 0; i < 3 && row->has[i]; i++)
+            if (!strstr(r->err[0][0], row->has[i]))
+                fail_msg("error \"%s\" lacks \"%s\"", r->err[0][0], row->has[i]);
+    } else {
+        assert_string_equal(r->err[0][0], "");
+    }
+    no_canary(r);
+    if (!strcmp(row->fault, "garbage10m") && grew > GARBAGE_RSS_KB)
+        fail_msg("peak RSS grew %ld KB reading 10 MB of garbage (bound %d KB)",
+                 grew, GARBAGE_RSS_KB);
+    free(r);
+}
+
+static int group_setup(void **st)
+{
+    (void)st;
+    signal(SIGPIPE, SIG_IGN);
+    setenv("OPENAI_API_KEY", CANARY, 1);
+    setenv("ANTHROPIC_API_KEY", CANARY, 1);
+    setenv("OLLAMA_API_KEY", CANARY, 1);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return fixture_start(&srv, NULL);
+}
+
+static int group_teardown(void **st)
+{
+    (void)st;
+    fixture_stop(&srv);
+    unsetenv("OPENAI_API_KEY");
+    unsetenv("ANTHROPIC_API_KEY");
+    unsetenv("OLLAMA_API_KEY");
+    return 0;
+}
+
+int main(void)
+{
+    static struct CMUnitTest tests[N_ROWS];
+    static char names[N_ROWS][64];
+    for (size_t i = 0; i < N_ROWS; i++) {
+        snprintf(names[i], sizeof names[i], "%s/%s", ROWS[i].backend, ROWS[i].fault);
+        tests[i] = (struct CMUnitTest){ .name = names[i], .test_func = test_row,
+                                        .initial_state = (void *)&ROWS[i] };
+    }
+    return _cmocka_run_group_tests("test_faults", tests, N_ROWS, group_setup,
+                                   group_teardown);
+}
