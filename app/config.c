@@ -272,7 +272,7 @@ int config_load(app_config *c, const char *path)
     if (!f) {
         if (errno == ENOENT)
             return 0;
-        snprintf(c->warning, sizeof c->warning, "%s: %s", path, strerror(errno));
+        snprintf(c->warning, sizeof c->warning, "%.400s: %s", path, strerror(errno));
         return -1;
     }
     COPY(c->config_path, path);
