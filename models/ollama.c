@@ -93,7 +93,7 @@ static const char *str(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* A count or index the server sent: -1 if missing or negative; a huge
+/* A count the server sent: -1 if missing or negative; a huge
  * one saturates at INT_MAX (converting it to long as is would be UB). */
 static long num(const cJSON *obj, const char *key)
 {
