@@ -50,4 +50,7 @@ $(BUILD)/tests/test_fuzz_regress: tests/unit/test_fuzz_regress.c $(FUZZ_HARNESS)
 
 fuzz-build: $(FUZZ_BINS)
 
+# Keep the harness objects, so a second `make fuzz` rebuilds nothing.
+.SECONDARY: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/tests/fuzz/fuzz_%.o)
+
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/tests/fuzz/fuzz_%.d)
