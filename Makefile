@@ -27,7 +27,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_SRC  := $(wildcard tests/e2e/test_*.c)
 UNIT_BIN += $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test test-only asan valgrind bench bench-24 bench-think install deps clean check-tests
+.PHONY: all run test test-only asan valgrind fuzz fuzz-build bench bench-24 bench-think install deps clean check-tests
 all: ponder
 
 # Copy then rename, so a ./ponder that is running is never written into.
@@ -58,6 +58,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libponder.a
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libponder.a $(LDLIBS) -lutil
 
 include $(wildcard lm/lm.mk)
+include tests/fuzz/fuzz.mk
 
 deps:
 	@scripts/deps.sh
@@ -77,6 +78,12 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test-only
+
+# Every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/run.sh); fails
+# if any of them crashes.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: deps
 	@$(MAKE) --no-print-directory ponder $(BUILD)/bench/bench_startup $(BUILD)/bench/bench_tree \
@@ -106,6 +113,6 @@ install: ponder
 	if [ -f lm/ponder-tiny.bin ]; then install -m 644 lm/ponder-tiny.bin $(DESTDIR)$(PREFIX)/share/ponder/; fi
 
 clean:
-	rm -rf build build-asan ponder
+	rm -rf build build-asan build-fuzz ponder
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/app/main.d

@@ -42,7 +42,8 @@ void config_defaults(app_config *c)
 typedef struct {
     app_config *c;
     const char *path;
-    FILE *f;
+    FILE *f;                  /* read from f, or from text when f is NULL */
+    const char *text;
     int line;                 /* lines read so far: inih calls back per line */
     int warn_line;            /* line of the warning kept, 0 if none */
 } load_state;
@@ -52,7 +53,19 @@ typedef struct {
 static char *read_line(char *buf, int size, void *ud)
 {
     load_state *s = ud;
-    char *r = fgets(buf, size, s->f);
+    char *r = NULL;
+    if (s->f) {
+        r = fgets(buf, size, s->f);
+    } else if (*s->text && size > 1) {    /* as fgets does, from memory */
+        int n = 0;
+        while (n < size - 1 && s->text[n])
+            if (s->text[n++] == '\n')
+                break;
+        memcpy(buf, s->text, (size_t)n);
+        buf[n] = '\0';
+        s->text += n;
+        r = buf;
+    }
     if (r)
         s->line++;
     return r;
@@ -312,6 +325,20 @@ int config_data_dir(char *buf, size_t cap)
     return make_dirs(buf);
 }
 
+/* Reads the INI text s is set up with into s->c. */
+static int parse(load_state *s)
+{
+    app_config *c = s->c;
+    int rc = ini_parse_stream(read_line, s, handler, s);
+    if (rc > 0) {
+        if (!c->warning[0] || rc <= s->warn_line)
+            snprintf(c->warning, sizeof c->warning, "%.400s:%d: syntax error; using defaults for the rest",
+                     s->path, rc);
+        return -1;
+    }
+    return rc == 0 ? 0 : -1;
+}
+
 int config_load(app_config *c, const char *path)
 {
     char def[512];
@@ -330,15 +357,15 @@ int config_load(app_config *c, const char *path)
     }
     COPY(c->config_path, path);
     load_state s = { .c = c, .path = c->config_path, .f = f };
-    int rc = ini_parse_stream(read_line, &s, handler, &s);
+    int rc = parse(&s);
     fclose(f);
-    if (rc > 0) {
-        if (!c->warning[0] || rc <= s.warn_line)
-            snprintf(c->warning, sizeof c->warning, "%.400s:%d: syntax error; using defaults for the rest",
-                     c->config_path, rc);
-        return -1;
-    }
-    return rc == 0 ? 0 : -1;
+    return rc;
+}
+
+int config_parse_string(app_config *c, const char *text, const char *label)
+{
+    load_state s = { .c = c, .path = label ? label : "config", .text = text ? text : "" };
+    return parse(&s);
 }
 
 void config_model(const app_config *c, model_config *mc)

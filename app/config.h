@@ -37,6 +37,9 @@ void config_defaults(app_config *c);
  * fine; a bad line leaves defaults and a "file:line: ..." warning.
  * Returns 0, or -1 if the file exists but could not be parsed. */
 int config_load(app_config *c, const char *path);
+/* Parses INI text as config_load parses a file; label stands for the file
+ * name in warnings. Returns as config_load does. */
+int config_parse_string(app_config *c, const char *text, const char *label);
 /* Fills a model_config that borrows strings from c. */
 void config_model(const app_config *c, model_config *mc);
 /* $XDG_STATE_HOME/ponder (or ~/.local/state/ponder), created if missing. */

@@ -1,11 +1,13 @@
 /* ollama: the Ollama backend. POST {host}/api/chat, streamed as NDJSON;
  * raw prompts go to /api/generate with raw:true. n samples are n
  * concurrent requests with seeds seed, seed+1, ... */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "models/backend.h"
+#include "models/decode.h"
 #include "models/http.h"
 #include "models/json.h"
 #include "models/ndjson.h"
@@ -92,10 +94,14 @@ static const char *str(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* A count the server sent: -1 if missing or negative; a huge
+ * one saturates at INT_MAX (converting it to long as is would be UB). */
 static long num(const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0))
+        return -1;
+    return v->valuedouble < INT_MAX ? (long)v->valuedouble : INT_MAX;
 }
 
 static void text_field(reply *r, channel ch, const cJSON *obj, const char *key)
@@ -105,42 +111,54 @@ static void text_field(reply *r, channel ch, const cJSON *obj, const char *key)
         reply_text(r, ch, s, strlen(s));
 }
 
-static int on_line(void *ud, const char *line, size_t len)
+int ollama_decode_line(reply *r, int *saw_done, const char *line, size_t len,
+                       char *errbuf, size_t errlen)
 {
-    ol_job *j = ud;
     cJSON *root = json_parse(line, len);
     if (!root) {
         char *clean = utf8_sanitize(line, len < 60 ? len : 60, NULL);
-        http_job_fail(&j->http, "malformed stream: a line is not JSON (\"%s%s\")",
-                      clean ? clean : "", len > 60 ? "..." : "");
+        snprintf(errbuf, errlen, "malformed stream: a line is not JSON (\"%s%s\")",
+                 clean ? clean : "", len > 60 ? "..." : "");
         free(clean);
-        return 1;
+        return -1;
     }
     const char *err = str(root, "error");
     if (err) {
         char *clean = utf8_sanitize(err, strlen(err), NULL);
-        http_job_fail(&j->http, "the server reported an error: %.300s",
-                      clean ? clean : "?");
+        snprintf(errbuf, errlen, "the server reported an error: %.300s",
+                 clean ? clean : "?");
         free(clean);
         cJSON_Delete(root);
-        return 1;
+        return -1;
     }
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(root, "message");
     if (cJSON_IsObject(msg)) {
-        text_field(j->r, CH_THINKING, msg, "thinking");
-        text_field(j->r, CH_ANSWER, msg, "content");
+        text_field(r, CH_THINKING, msg, "thinking");
+        text_field(r, CH_ANSWER, msg, "content");
     }
-    text_field(j->r, CH_THINKING, root, "thinking");    /* /api/generate */
-    text_field(j->r, CH_ANSWER, root, "response");
+    text_field(r, CH_THINKING, root, "thinking");    /* /api/generate */
+    text_field(r, CH_ANSWER, root, "response");
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "done"))) {
-        j->saw_done = 1;
-        j->http.complete = 1;
+        *saw_done = 1;
         const char *why = str(root, "done_reason");
-        reply_finish_reason(j->r, why && !strcmp(why, "length") ? FINISH_LENGTH
-                                                                : FINISH_STOP);
-        reply_usage(j->r, num(root, "prompt_eval_count"), num(root, "eval_count"), -1);
+        reply_finish_reason(r, why && !strcmp(why, "length") ? FINISH_LENGTH
+                                                             : FINISH_STOP);
+        reply_usage(r, num(root, "prompt_eval_count"), num(root, "eval_count"), -1);
     }
     cJSON_Delete(root);
+    return 0;
+}
+
+static int on_line(void *ud, const char *line, size_t len)
+{
+    ol_job *j = ud;
+    char err[512];
+    if (ollama_decode_line(j->r, &j->saw_done, line, len, err, sizeof err)) {
+        http_job_fail(&j->http, "%s", err);
+        return 1;
+    }
+    if (j->saw_done)
+        j->http.complete = 1;
     return 0;
 }
 

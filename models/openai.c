@@ -13,11 +13,13 @@
  * Raw prompts. llamacpp continues prompt->raw on {base}/completions
  * (choices[i].text). The openai spec sends the raw text as one user
  * message, since OpenAI's chat models have no completions endpoint. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "models/backend.h"
+#include "models/decode.h"
 #include "models/http.h"
 #include "models/json.h"
 #include "models/reply.h"
@@ -35,15 +37,10 @@ typedef struct {
     http_job http;              /* first: callbacks cast back from it */
     oa_run *run;
     int req;
-    reply *replies;             /* nrep samples, starting at replies[0] */
-    int nrep;
-    int native;                 /* asked for n = nrep in one request */
-    int max_index;              /* highest choices[].index seen, -1 none */
-    int saw_done;
+    openai_stream st;           /* the replies and what the stream told */
     int fallback_from;          /* native n failed: samples from here need
                                    single requests; -1 = none */
     int mode;                   /* 0 undecided, 1 SSE, 2 one JSON object */
-    int events;                 /* SSE events seen */
     char head[48];              /* the body's first bytes, for messages */
     char *whole;                /* mode 2: the body so far */
     size_t whole_len;
@@ -151,10 +148,14 @@ static char *build_body(const oa *o, const model_request *rq, int n,
 
 /* ---- the stream ---- */
 
+/* A count or index the server sent: -1 if missing or negative; a huge
+ * one saturates at INT_MAX (converting it to long as is would be UB). */
 static long num(const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0))
+        return -1;
+    return v->valuedouble < INT_MAX ? (long)v->valuedouble : INT_MAX;
 }
 
 static const char *str(const cJSON *obj, const char *key)
@@ -170,16 +171,16 @@ static void text_field(reply *r, channel ch, const cJSON *obj, const char *key)
         reply_text(r, ch, s, strlen(s));
 }
 
-static void on_choice(oa_job *j, const cJSON *c)
+static void on_choice(openai_stream *st, const cJSON *c)
 {
     long idx = num(c, "index");
     if (idx < 0)
         idx = 0;
-    if (idx > j->max_index)
-        j->max_index = (int)idx;
-    if (idx >= (j->native ? j->nrep : 1))
+    if (idx > st->max_index)
+        st->max_index = (int)idx;
+    if (idx >= (st->native ? st->nrep : 1))
         return;                             /* a choice nobody asked for */
-    reply *r = &j->replies[idx];
+    reply *r = &st->replies[idx];
     const cJSON *delta = cJSON_GetObjectItemCaseSensitive(c, "delta");
     if (!cJSON_IsObject(delta))     /* a non-streamed reply */
         delta = cJSON_GetObjectItemCaseSensitive(c, "message");
@@ -198,61 +199,80 @@ static void on_choice(oa_job *j, const cJSON *c)
 }
 
 /* The server's words from an in-stream error object. */
-static void stream_error(oa_job *j, const cJSON *err, const char *data)
+static void stream_error(const cJSON *err, const char *data, char *out, size_t cap)
 {
     const char *msg = cJSON_IsString(err) ? err->valuestring
                     : cJSON_IsObject(err) ? str(err, "message") : NULL;
     char *clean = utf8_sanitize(msg ? msg : data, strlen(msg ? msg : data), NULL);
-    http_job_fail(&j->http, "the server reported an error: %.300s",
-                  clean ? clean : "?");
+    snprintf(out, cap, "the server reported an error: %.300s", clean ? clean : "?");
     free(clean);
 }
 
-/* One JSON chunk (or a whole non-streamed reply). Returns nonzero, with
- * the job's error set, if the data is not usable. */
-static int on_json(oa_job *j, const char *ev, const char *data, size_t len)
+void openai_stream_init(openai_stream *s, reply *replies, int nrep, int native)
 {
+    memset(s, 0, sizeof *s);
+    s->replies = replies;
+    s->nrep = nrep;
+    s->native = native;
+    s->max_index = -1;
+}
+
+int openai_decode_event(openai_stream *st, const char *ev, const char *data,
+                        size_t len, char *errbuf, size_t errlen)
+{
+    st->events++;
+    if (!strcmp(data, "[DONE]")) {
+        st->saw_done = 1;
+        return 0;
+    }
     cJSON *root = json_parse(data, len);
     if (!root) {
         char *clean = utf8_sanitize(data, len < 60 ? len : 60, NULL);
-        http_job_fail(&j->http, "malformed stream: a data line is not JSON "
-                      "(\"%s%s\")", clean ? clean : "", len > 60 ? "..." : "");
+        snprintf(errbuf, errlen, "malformed stream: a data line is not JSON "
+                 "(\"%s%s\")", clean ? clean : "", len > 60 ? "..." : "");
         free(clean);
-        return 1;
+        return -1;
     }
     const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
     if ((err && !cJSON_IsNull(err)) || !strcmp(ev, "error")) {
-        stream_error(j, err, data);
+        stream_error(err, data, errbuf, errlen);
         cJSON_Delete(root);
-        return 1;
+        return -1;
     }
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(root, "choices"))
-        on_choice(j, c);
+        on_choice(st, c);
     const cJSON *u = cJSON_GetObjectItemCaseSensitive(root, "usage");
     if (cJSON_IsObject(u)) {
         const cJSON *det = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens_details");
         long think = cJSON_IsObject(det) ? num(det, "reasoning_tokens") : -1;
-        if (j->nrep == 1)
-            reply_usage(&j->replies[0], num(u, "prompt_tokens"),
+        if (st->nrep == 1)
+            reply_usage(&st->replies[0], num(u, "prompt_tokens"),
                         num(u, "completion_tokens"), think);
         else        /* totals over all choices: only the prompt is per sample */
-            reply_usage(&j->replies[0], num(u, "prompt_tokens"), -1, -1);
+            reply_usage(&st->replies[0], num(u, "prompt_tokens"), -1, -1);
     }
     cJSON_Delete(root);
     return 0;
 }
 
+/* One event, or a whole non-streamed reply, into the job's replies.
+ * Returns nonzero, with the job's error set, if the data is not usable. */
+static int on_json(oa_job *j, const char *ev, const char *data, size_t len)
+{
+    char err[512];
+    if (openai_decode_event(&j->st, ev, data, len, err, sizeof err)) {
+        http_job_fail(&j->http, "%s", err);
+        return 1;
+    }
+    if (j->st.saw_done)
+        j->http.complete = 1;
+    return 0;
+}
+
 static int on_event(void *ud, const char *ev, const char *data, size_t len)
 {
-    oa_job *j = ud;
-    j->events++;
-    if (!strcmp(data, "[DONE]")) {
-        j->saw_done = 1;
-        j->http.complete = 1;
-        return 0;
-    }
-    return on_json(j, ev, data, len);
+    return on_json(ud, ev, data, len);
 }
 
 /* A server that ignores stream:true answers with one JSON object; anything
@@ -311,11 +331,11 @@ static void notice(oa_job *j, const char *fmt, int n)
 
 static void end_all(oa_job *j, int from, model_finish how, const char *err, int status)
 {
-    for (int i = from; i < j->nrep; i++) {
-        reply *r = &j->replies[i];
+    for (int i = from; i < j->st.nrep; i++) {
+        reply *r = &j->st.replies[i];
         if (err)
             reply_fail(r, status, err);
-        else if (how == FINISH_STOP && !j->saw_done && !r->has_finish)
+        else if (how == FINISH_STOP && !j->st.saw_done && !r->has_finish)
             reply_fail(r, j->http.status, j->http.error);
         else if (how == FINISH_STOP && !r->has_text && !r->has_finish) {
             char msg[sizeof j->http.error];
@@ -337,7 +357,7 @@ static void on_end(http_job *hj)
     }
     if (hj->end == HTTP_DONE && j->mode == 2) {
         if (on_json(j, "message", j->whole, j->whole_len) == 0)
-            j->saw_done = 1;
+            j->st.saw_done = 1;
         else
             hj->end = HTTP_FAILED;
     } else if (hj->end == HTTP_DONE && sse_finish(&j->sse) != 0) {
@@ -346,36 +366,36 @@ static void on_end(http_job *hj)
         hj->end = HTTP_FAILED;
     }
     if (hj->end == HTTP_FAILED) {
-        if (j->native && hj->fault == HTTP_F_STATUS && hj->status == 400) {
+        if (j->st.native && hj->fault == HTTP_F_STATUS && hj->status == 400) {
             o->native_n = 0;
             j->run->m->caps &= ~(unsigned)CAP_NATIVE_N;
             j->fallback_from = 0;
             notice(j, "the server rejected n=%d in one request; sending "
-                   "separate requests", j->nrep);
+                   "separate requests", j->st.nrep);
             return;
         }
         end_all(j, 0, FINISH_ERROR, hj->error, hj->status);
         return;
     }
-    int upto = j->nrep;
-    if (j->native && j->max_index <= 0) {
+    int upto = j->st.nrep;
+    if (j->st.native && j->st.max_index <= 0) {
         o->native_n = 0;
         j->run->m->caps &= ~(unsigned)CAP_NATIVE_N;
         j->fallback_from = 1;
         upto = 1;
-        notice(j, "the server ignored n=%d; sending separate requests", j->nrep);
+        notice(j, "the server ignored n=%d; sending separate requests", j->st.nrep);
     }
-    if (!j->saw_done && !j->events && hj->body_bytes)
+    if (!j->st.saw_done && !j->st.events && hj->body_bytes)
         http_job_fail(hj, "the reply is not an event stream (it starts "
                       "\"%s\"); check the base URL %s (it should end in /v1)",
                       j->head, j->run->m->url);
-    else if (!j->saw_done)
+    else if (!j->st.saw_done)
         http_job_fail(hj, "the stream ended before the reply was complete "
                       "(no finish_reason or [DONE]); the text so far is kept");
-    int keep = j->nrep;
-    j->nrep = upto;
+    int keep = j->st.nrep;
+    j->st.nrep = upto;
     end_all(j, 0, FINISH_STOP, NULL, 0);
-    j->nrep = keep;
+    j->st.nrep = keep;
 }
 
 /* ---- advice and the run ---- */
@@ -435,10 +455,7 @@ static int setup_job(oa_job *j, oa_run *run, const model_request *rq, int req,
     memset(j, 0, sizeof *j);
     j->run = run;
     j->req = req;
-    j->replies = replies;
-    j->nrep = nrep;
-    j->native = native;
-    j->max_index = -1;
+    openai_stream_init(&j->st, replies, nrep, native);
     j->fallback_from = -1;
     sse_init(&j->sse, 0, on_event, j);
     snprintf(j->url, sizeof j->url, "%s/%s", run->m->url,
@@ -546,14 +563,14 @@ static int oa_generate(model *m, const model_request *reqs, int n_reqs,
     int nmore = 0;
     for (int k = 0; k < njobs; k++)
         if (jobs[k].fallback_from >= 0)
-            nmore += jobs[k].nrep - jobs[k].fallback_from;
+            nmore += jobs[k].st.nrep - jobs[k].fallback_from;
     if (nmore) {
         oa_job *more = calloc((size_t)nmore, sizeof *more);
         int m2 = 0;
         for (int k = 0; more && k < njobs; k++)
-            for (int s = jobs[k].fallback_from; s >= 0 && s < jobs[k].nrep; s++)
+            for (int s = jobs[k].fallback_from; s >= 0 && s < jobs[k].st.nrep; s++)
                 if (setup_job(&more[m2], &run, &reqs[jobs[k].req], jobs[k].req,
-                              &jobs[k].replies[s], 1, 0,
+                              &jobs[k].st.replies[s], 1, 0,
                               seed_for(&reqs[jobs[k].req], s), hdr) == 0)
                     m2++;
         if (more)

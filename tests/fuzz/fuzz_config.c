@@ -1,0 +1,25 @@
+/* fuzz_config: config.ini as app/config.c reads it (inih, then every
+ * key's parser), from memory through config_parse_string. */
+#include "tests/fuzz/fuzz.h"
+
+#include <string.h>
+
+#include "app/config.h"
+
+void fuzz_config(const uint8_t *d, size_t n)
+{
+    char *text = fuzz_str(d, n);
+    app_config c;
+    config_defaults(&c);
+    int rc = config_parse_string(&c, text, "fuzz.ini");
+    FUZZ_CHECK(rc == 0 || rc == -1);
+    FUZZ_CHECK(rc == 0 || c.warning[0]);
+    FUZZ_CHECK(strlen(c.warning) < sizeof c.warning);
+    FUZZ_CHECK(c.strat.name == c.strategy);
+    model_config mc;
+    config_model(&c, &mc);
+    FUZZ_CHECK(mc.spec == c.model);
+    free(text);
+}
+
+FUZZ_ENTRY(fuzz_config)
