@@ -2,6 +2,7 @@
 #include "models/anthropic_events.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "models/json.h"
@@ -32,10 +33,15 @@ static const char *str(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* A count or index from the server: -1 when missing or negative, capped at
+ * INT_MAX (a double out of long's range is undefined to convert; fuzzing
+ * found "output_tokens": 1e308). */
 static long num(const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long)v->valuedouble : -1;
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0))
+        return -1;
+    return v->valuedouble > INT_MAX ? INT_MAX : (long)v->valuedouble;
 }
 
 static void text(anthropic_ev *st, const anthropic_ev_sink *k, channel ch,

@@ -304,9 +304,12 @@ void search_check_step(strategy_ctx *ctx, int node, step_eval *ev)
         free(before);
         s.check = sc.verdict;
         snprintf(mark, sizeof mark, "%s", sc.mark);
-        ev->valid = sc.verdict != CHECK_WRONG;
         ev->score = sc.score;
         ev->terminal = answer_explicit(step, ev->answer, sizeof ev->answer);
+        /* A wrong claim, or a final answer that no step worked out, ends
+         * the path: the rest of the search has better places to go. */
+        ev->valid = sc.verdict != CHECK_WRONG &&
+                    !(ev->terminal && sc.verdict == CHECK_UNSUPPORTED);
     }
     ev->check = s.check;
     search_score(ctx, node, &s, mark);

@@ -23,6 +23,7 @@ void fuzz_game24(const uint8_t *d, size_t n);
 void fuzz_config(const uint8_t *d, size_t n);
 void fuzz_theme(const uint8_t *d, size_t n);
 void fuzz_events(const uint8_t *d, size_t n);
+void fuzz_anthropic(const uint8_t *d, size_t n);
 
 /* A broken invariant: abort, so libFuzzer keeps the input and a test fails. */
 #define FUZZ_CHECK(cond)                                                    \

@@ -9,7 +9,7 @@
 FUZZ_BUILD   := build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := sse ndjson openai ollama answer stepcheck game24 config theme events
+FUZZ_TARGETS := sse ndjson openai ollama answer stepcheck game24 config theme events anthropic
 
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                -fno-omit-frame-pointer
@@ -25,6 +25,7 @@ FUZZ_LIBS_ollama    := -lcjson -lcurl
 FUZZ_LIBS_stepcheck := -lm
 FUZZ_LIBS_game24    := -lm
 FUZZ_LIBS_events    := -lcjson -lm
+FUZZ_LIBS_anthropic := -lcjson -lm
 FUZZ_LIBS_theme     := -linih $(shell pkg-config --libs ncursesw 2>/dev/null)
 FUZZ_LIBS_config    := -linih -lcjson -lcurl -lm -lpthread -fopenmp
 

@@ -11,6 +11,7 @@
 #include "tutor/event.h"
 #include "tutor/export.h"
 #include "tutor/trace.h"
+#include "tutor/transcript.h"
 
 static void round_trip(const event *ev)
 {
@@ -57,6 +58,19 @@ void fuzz_events(const uint8_t *d, size_t n)
         free(line);
         at = nl ? end + 1 : n;
     }
+    /* The reader replay uses (tutor/transcript.c): what it keeps must be
+     * the events that parse, its counts must add up, and its description
+     * must be a string. */
+    transcript_data td;
+    transcript_data_init(&td);
+    transcript_parse(&td, (const char *)d, n);
+    FUZZ_CHECK(td.n >= 0 && td.bad >= 0 && td.n + td.bad + td.truncated <= td.lines + 1);
+    for (int i = 0; i < td.n; i++)
+        FUZZ_CHECK(td.ev[i].kind >= 0 && td.ev[i].kind < EV__COUNT);
+    char why[256];
+    transcript_describe(&td, why, sizeof why);
+    FUZZ_CHECK(memchr(why, '\0', sizeof why) != NULL);
+    transcript_data_done(&td);
     export_dot(&t, devnull);
     trace_done(&t);
 }

@@ -26,6 +26,7 @@ static const target TARGETS[] = {
     { "answer", fuzz_answer },       { "stepcheck", fuzz_stepcheck },
     { "game24", fuzz_game24 },       { "config", fuzz_config },
     { "theme", fuzz_theme },         { "events", fuzz_events },
+    { "anthropic", fuzz_anthropic },
 };
 
 /* Reads a whole file; caller frees. */
@@ -96,7 +97,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         REPLAY(0), REPLAY(1), REPLAY(2), REPLAY(3), REPLAY(4),
-        REPLAY(5), REPLAY(6), REPLAY(7), REPLAY(8), REPLAY(9),
+        REPLAY(5), REPLAY(6), REPLAY(7), REPLAY(8), REPLAY(9), REPLAY(10),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
