@@ -103,6 +103,11 @@ check_exit() {  # NAME SESSION [STATUS]
     fi
 }
 
+# The checks grep for box-drawing characters: grep must read UTF-8 even when
+# the suite runs with no locale at all (CI's env -i), or a bracket of
+# multibyte characters matches any of their bytes. Each ponder below gets
+# its own LC_ALL.
+export LC_ALL=C.UTF-8
 BOX='[┌┐└┘│├┤─]'
 PROBLEM="A bakery has 45 croissants. It sells 12, bakes 30 more, then sells 18. How many croissants are left?"
 BAKERY="A bakery has 45 croissants. They sell 12 in the morning, receive a delivery of 30 at noon, then sell 18 in the afternoon. How many croissants remain?"
@@ -229,7 +234,7 @@ fi
 mkdir -p "$tmp/job/state" "$tmp/job/config"
 T new-session -d -s job -x 80 -y 24 "cd $tmp/job && env HOME=$tmp/job PS1='SHELL\$ ' bash --norc --noprofile -i"
 check "job: the interactive shell is up" job '^SHELL\$' 10
-T send-keys -t job "XDG_STATE_HOME=$tmp/job/state XDG_CONFIG_HOME=$tmp/job/config $PONDER --model openai:test --base-url http://127.0.0.1:$PORT/v1 -s sc -n 8" Enter
+T send-keys -t job "LC_ALL=C.UTF-8 XDG_STATE_HOME=$tmp/job/state XDG_CONFIG_HOME=$tmp/job/config $PONDER --model openai:test --base-url http://127.0.0.1:$PORT/v1 -s sc -n 8" Enter
 check "job: ponder starts as a job" job 'problem>' 10
 T send-keys -t job -l "$PROBLEM"
 T send-keys -t job Enter
