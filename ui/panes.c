@@ -315,8 +315,9 @@ static void answer_headline(ui_screen *s, const view *v, int y, int x, int w, in
                   view_run_error(v) ? view_run_error(v) : "the model gave no usable reply");
         break;
     default:
-        paint_str(y, x, w, view_has_tree(v)
-                  ? "No answer: the search ended without reaching one."
+        /* no done event and not running: a replayed transcript cut short */
+        paint_str(y, x, w, !t->done ? "No answer: the run was cut off before it ended."
+                  : view_has_tree(v) ? "No answer: the search ended without reaching one."
                   : "No answer: no number could be read from the reply.", ROLE_ERROR);
         break;
     }
