@@ -270,18 +270,8 @@ static int ol_generate(model *m, const model_request *reqs, int n_reqs,
     }
     if (ok)
         http_run(o->http, ptrs, total, &opts);
-    for (int i = 0, q = 0; i < n_reqs; i++)
-        for (int s = 0; s < (reqs[i].n > 1 ? reqs[i].n : 1); s++, q++) {
-            if (replies && q < k) {
-                reply_fail(&replies[q], 0, "out of memory preparing the request");
-                run.errors += reply_end(&replies[q], FINISH_ERROR);
-            } else if (sink && sink->on_done) {
-                model_result r = { .finish = FINISH_ERROR,
-                                   .error = "out of memory preparing the request" };
-                sink->on_done(sink->ud, i, s, &r);
-                run.errors++;
-            }
-        }
+    run.errors += reply_end_unstarted(replies, k, reqs, n_reqs, sink,
+                                      "out of memory preparing the request");
     for (int i = 0; jobs && i < k; i++) {
         ndjson_done(&jobs[i].nd);
         free(jobs[i].body);

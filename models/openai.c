@@ -598,13 +598,7 @@ oom:
         free_jobs(jobs, njobs);
     curl_slist_free_all(hdr);
     /* Report every sample, so the caller's per-sample bookkeeping ends. */
-    for (int i = 0; i < n_reqs; i++)
-        for (int s = 0; s < (reqs[i].n > 1 ? reqs[i].n : 1); s++)
-            if (sink && sink->on_done) {
-                model_result r = { .finish = FINISH_ERROR,
-                                   .error = "out of memory preparing the request" };
-                sink->on_done(sink->ud, i, s, &r);
-            }
+    reply_end_unstarted(NULL, 0, reqs, n_reqs, sink, "out of memory preparing the request");
     return total;
 }
 

@@ -118,3 +118,21 @@ int reply_end(reply *r, model_finish how)
         r->sink->on_done(r->sink->ud, r->req, r->sample, &res);
     return res.finish == FINISH_ERROR;
 }
+
+int reply_end_unstarted(reply *replies, int made, const model_request *reqs, int n_reqs,
+                        const model_sink *sink, const char *why)
+{
+    int errors = 0;
+    for (int i = 0, q = 0; i < n_reqs; i++)
+        for (int s = 0; s < (reqs[i].n > 1 ? reqs[i].n : 1); s++, q++) {
+            if (replies && q < made) {
+                reply_fail(&replies[q], 0, why);
+                errors += reply_end(&replies[q], FINISH_ERROR);
+            } else if (sink && sink->on_done) {
+                model_result r = { .finish = FINISH_ERROR, .error = why };
+                sink->on_done(sink->ud, i, s, &r);
+                errors++;
+            }
+        }
+    return errors;
+}

@@ -42,5 +42,11 @@ void reply_fail(reply *r, int http_status, const char *msg);
  * stop"). Returns 1 if the sample ended in error. Later calls do nothing
  * and return 0. */
 int reply_end(reply *r, model_finish how);
+/* After a batch: ends with `why` every sample still open. replies[0..made)
+ * are the samples whose reply was made (ended only if still open); the rest
+ * of the batch's samples, counted over reqs, get on_done directly. replies
+ * may be NULL with made 0. Returns how many samples ended here in error. */
+int reply_end_unstarted(reply *replies, int made, const model_request *reqs, int n_reqs,
+                        const model_sink *sink, const char *why);
 
 #endif
