@@ -61,6 +61,8 @@ int strategy_bon(strategy_ctx *ctx)
         const trace_node *x = trace_cget(&ctx->trace, out.first_node + i);
         if (x && x->status == NS_DONE)
             nodes[m++] = x->id;
+        else if (x && x->status == NS_TRUNCATED && ctx->opt.task != TASK_24)
+            search_check_chain(ctx, x->id);     /* marked, never scored or voted */
     }
 
     verifier_kind v = ctx->opt.verifier;

@@ -65,12 +65,14 @@ int sample_add_nodes(strategy_ctx *ctx, const sample_spec *spec)
     return first;
 }
 
-/* gen's per-sample callback: a finished or failed sample reaches the
- * strategy's on_done; the rest never vote. */
+/* gen's per-sample callback: a finished, failed or truncated sample
+ * reaches the strategy's on_done (a truncated one to have its steps
+ * checked, never to vote). */
 static void sample_ended(strategy_ctx *ctx, const gen_out *o, void *ud)
 {
     const sample_spec *spec = ud;
-    if (spec->on_done && (o->status == NS_DONE || o->status == NS_FAILED))
+    if (spec->on_done &&
+        (o->status == NS_DONE || o->status == NS_FAILED || o->status == NS_TRUNCATED))
         spec->on_done(ctx, o->node, o->status == NS_DONE ? o->answer : "", o->status,
                       spec->ud);
 }

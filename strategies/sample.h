@@ -12,10 +12,10 @@
  * both as "stop"; only CANCEL_USER ends the run as cancelled. */
 enum { CANCEL_USER = 1, CANCEL_ENOUGH = 2 };
 
-/* Called as each sample that finished or failed ends, with its node id
- * and extracted answer ("" if none; always "" for a failed one). Not
- * called for a cancelled, pruned or truncated sample: it casts no vote.
- * Runs on the run thread inside model_generate. */
+/* Called as each sample that finished, failed or was truncated ends, with
+ * its node id, its end, and its extracted answer ("" unless it finished:
+ * only a finished sample may vote). Not called for a cancelled or pruned
+ * sample. Runs on the run thread inside model_generate. */
 typedef void (*sample_done_fn)(strategy_ctx *ctx, int node, const char *answer,
                                node_status st, void *ud);
 /* Reads a whole chain's answer for the task into out ("" if none). */

@@ -22,12 +22,14 @@ static void on_vote(strategy_ctx *ctx, int node, const char *answer, node_status
                     void *ud)
 {
     sc_state *s = ud;
-    if (st != NS_DONE)
-        return;                     /* a failed sample casts no vote */
     /* Every chain's steps go through the checker, so its first wrong step
-     * is marked; the vote itself stays a plain majority. A Game of 24
-     * expression that breaks the puzzle's rule counts as no answer. */
-    search_check_chain(ctx, node);
+     * is marked, a cut-off chain's too; the vote itself stays a plain
+     * majority. A Game of 24 expression that breaks the puzzle's rule
+     * counts as no answer. */
+    if (st == NS_DONE || st == NS_TRUNCATED)
+        search_check_chain(ctx, node);
+    if (st != NS_DONE)
+        return;                     /* failed or cut off: no vote */
     if (!search_answer_ok(ctx, answer))
         answer = "";
     tally_add(&s->votes, answer);

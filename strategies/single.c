@@ -11,9 +11,10 @@ static void keep_answer(strategy_ctx *ctx, int node, const char *answer, node_st
                         void *ud)
 {
     (void)ud;
+    if (st == NS_DONE || st == NS_TRUNCATED)
+        search_check_chain(ctx, node);
     if (st != NS_DONE)
         return;
-    search_check_chain(ctx, node);
     /* Game of 24: only a solution of the puzzle may be the answer. */
     if (search_answer_ok(ctx, answer))
         snprintf(ctx->answer, sizeof ctx->answer, "%s", answer);

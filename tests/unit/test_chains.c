@@ -99,16 +99,16 @@ static const trace_node *sample(const strategy_ctx *ctx, int i)
 /* Two short chains finish; two long ones run into max_tokens (scripted: one
  * chunk a word). The cut-off ones end with a number, so the old runner,
  * which let a length finish vote through the last-number fallback, gave
- * 63 two votes and a tie. */
+ * them two votes and a tie. A cut-off chain's steps are still checked. */
 static void test_truncated_never_votes(void **state)
 {
     (void)state;
     model *m = open_json(
         "{\"caps\": [], \"rules\": [{\"contains\": \"step\", \"replies\": ["
         "\"45 - 12 = 33. The answer is 33.\","
-        "\"45 - 12 = 33. Then 33 + 30 = 63. Then 63 and more and more words to 63\","
+        "\"45 - 12 = 34. Then 34 + 30 = 64. Then 64 and more and more words to 64\","
         "\"45 - 12 = 33. The answer is 33.\","
-        "\"45 - 12 = 33. Then 33 + 30 = 63. Then 63 and more and more words to 63\"]}]}");
+        "\"45 - 12 = 34. Then 34 + 30 = 64. Then 64 and more and more words to 64\"]}]}");
     strategy_ctx ctx;
     seen s;
     strategy_opts o = { .name = "sc", .n = 4, .max_tokens = 10 };
@@ -117,9 +117,10 @@ static void test_truncated_never_votes(void **state)
     assert_int_equal(s.truncated, 2);
     assert_int_equal(s.votes, 2);
     assert_int_equal(ctx.trace.votes.total, 2);
-    assert_int_equal(tally_count(&ctx.trace.votes, "63"), 0);
     assert_int_equal(sample(&ctx, 2)->status, NS_TRUNCATED);
     assert_null(sample(&ctx, 2)->answer);
+    assert_int_equal(sample(&ctx, 2)->scores.check, CHECK_WRONG);
+    assert_non_null(strstr(sample(&ctx, 2)->mark, "Step 1: 45 - 12 = 34"));
     assert_non_null(strstr(s.notice, "2 of 4 samples were cut off by the length limit "
                                      "(max_tokens 10)"));
     assert_non_null(strstr(s.notice, "larger max_tokens"));
