@@ -153,10 +153,16 @@ static int matches_form(const match_ctx *c, int form, int a, int b)
 
 /* ---- the check ---- */
 
+/* Appends ", " and s, lower case, to list; once it is full, ", ..." ends it. */
 static void list_add(char *list, size_t cap, const char *s, int n)
 {
+    static const char more[] = ", ...";
     size_t have = strlen(list);
-    if (have + (size_t)n + 3 > cap) return;
+    if (have >= sizeof more - 1 && !strcmp(list + have - (sizeof more - 1), more)) return;
+    if (have + (size_t)n + 3 + sizeof more > cap) {
+        if (have + sizeof more <= cap) memcpy(list + have, more, sizeof more);
+        return;
+    }
     if (have) { memcpy(list + have, ", ", 2); have += 2; }
     for (int i = 0; i < n; i++) list[have + (size_t)i] = (char)tolower((unsigned char)s[i]);
     list[have + (size_t)n] = 0;
@@ -176,6 +182,7 @@ static int known(const lm_model *m, const word *w)
 
 static void check_words(const lm_model *m, const words *ws, lm_scope *out, const cur_limits *l)
 {
+    const word *distinct[LM_SCOPE_MAX_UNKNOWN];
     for (int i = 0; i < ws->n; i++) {
         const word *w = &ws->w[i];
         if (w->kind == W_ODD) {
@@ -185,17 +192,16 @@ static void check_words(const lm_model *m, const words *ws, lm_scope *out, const
         }
         if (w->kind == W_WHOLE) {
             out->n_numbers++;
-            if (w->value > out->biggest) out->biggest = w->value;
-            if (w->value < l->min_value || w->value > l->max_value) out->why |= LM_SCOPE_BIG_NUMBERS;
+            if (w->value < l->min_value || w->value > l->max_value)
+                out->why |= LM_SCOPE_BIG_NUMBERS;
             continue;
         }
-        if (known(m, w)) continue;
+        if (out->n_unknown == LM_SCOPE_MAX_UNKNOWN || known(m, w)) continue;
         int seen = 0;   /* distinct, case-folded */
-        for (int j = 0; j < i && !seen; j++)
-            seen = ws->w[j].kind == W_WORD && same_word(ws->w[j].s, ws->w[j].n, w->s, w->n) &&
-                   !known(m, &ws->w[j]);
+        for (int j = 0; j < out->n_unknown && !seen; j++)
+            seen = same_word(distinct[j]->s, distinct[j]->n, w->s, w->n);
         if (seen) continue;
-        out->n_unknown++;
+        distinct[out->n_unknown++] = w;
         list_add(out->unknown, sizeof out->unknown, w->s, w->n);
     }
     if (out->n_unknown) out->why |= LM_SCOPE_UNKNOWN_WORDS;

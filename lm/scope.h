@@ -26,14 +26,16 @@ enum {
     LM_SCOPE_SHAPE = 128,           /* too few or too many sentences, or a question mid-way */
 };
 
+enum { LM_SCOPE_MAX_UNKNOWN = 512 };
+
 typedef struct {
     unsigned why;                 /* LM_SCOPE_* bits; 0: in scope */
-    int n_unknown;                /* distinct unknown words, case-folded */
+    int n_unknown;                /* distinct unknown words, case-folded (counted up
+                                   * to LM_SCOPE_MAX_UNKNOWN: the count is quadratic) */
     char unknown[256];            /* the first of them, ", "-separated, lower case */
     int n_numbers;                /* whole numbers */
     int n_odd;                    /* numbers it cannot read */
     char odd[128];                /* the first of them, ", "-separated */
-    long biggest;                 /* the largest whole number (capped) */
     int max_numbers, max_value, max_steps;   /* the curriculum's limits, for the message */
 } lm_scope;
 
