@@ -101,6 +101,7 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
     strategy_ctx *ctx = g->ctx;
     if (o->text)
         return;             /* a backend that ends a sample twice */
+    ctx->guess |= r->guess;
 
     /* A model that put everything in its thinking still said something. */
     text_buf *src = s->answer.len ? &s->answer : &s->thinking;
