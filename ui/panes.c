@@ -226,16 +226,17 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
     }
     if (n->mark && (n->scores.has & SCORE_CHECK) && !n->error &&
         (n->scores.check == CHECK_WRONG || n->scores.check == CHECK_UNSUPPORTED)) {
-        /* the checker's mark on the chain's first wrong step, after its text */
+        /* the checker's mark on the chain's first wrong step, after its
+         * text, or over its last rows when the text fills the pane */
         char msg[400];
         int row = total - top + (total > 0);
         snprintf(msg, sizeof msg, "%s %s", n->scores.check == CHECK_WRONG ? g->cross : "?",
                  n->mark);
-        if (row < in.h) {
-            paint_clear((ui_rect){ in.x, in.y + row, in.w, in.h - row }, ROLE_NORMAL);
-            paint_wrapped(msg, in.x, in.y + row, in.w, in.h - row,
-                          n->scores.check == CHECK_WRONG ? ROLE_NODE_WRONG : ROLE_NOTICE);
-        }
+        if (row > in.h - 2) row = in.h - 2;
+        if (row < 0) row = 0;
+        paint_clear((ui_rect){ in.x, in.y + row, in.w, in.h - row }, ROLE_NORMAL);
+        paint_wrapped(msg, in.x, in.y + row, in.w, in.h - row,
+                      n->scores.check == CHECK_WRONG ? ROLE_NODE_WRONG : ROLE_NOTICE);
     }
     if (n->error) {
         /* the node's error goes after its text, wrapped, in the rows left */

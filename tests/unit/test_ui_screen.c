@@ -200,6 +200,11 @@ static void test_80x24(void **state)
     assert_non_null(strstr(text, "Thinking"));
     assert_non_null(strstr(text, "Votes"));
     assert_non_null(strstr(text, "Answer: 45  (6/10, 60%)"));
+    assert_non_null(strstr(text, "Step 3: 63 - 18"));
+    /* the chain overfills the smallest pane: its mark still shows, over the end */
+    draw_at(&s, &v, 40, 10);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "Step 3: 63 - 18"));
 
     draw_at(&s, &v, 10, 4);
     grab(text, sizeof text);
