@@ -147,11 +147,11 @@ static void free_history_undo(void)
 {
     HIST_ENTRY **h = history_list();
     for (int i = 0; h && h[i]; i++) {
-        if (!h[i]->data) continue;
-        UNDO_LIST *cur = rl_undo_list;
-        rl_undo_list = h[i]->data;
+        UNDO_LIST *list = h[i]->data, *cur = rl_undo_list;
+        if (!list) continue;
+        rl_undo_list = list;
         rl_free_undo_list();    /* also clears every entry's pointer to it */
-        rl_undo_list = cur == h[i]->data ? NULL : cur;
+        rl_undo_list = cur == list ? NULL : cur;
     }
     rl_free_undo_list();        /* the line being edited */
 }
