@@ -28,6 +28,7 @@ static struct {
     void *ud;
     char path[1024];            /* history file, "" for none */
     int file_lines;             /* lines in it, as far as this tutor knows */
+    int unreadable;             /* it holds lines load_history skipped */
 } in;
 
 /* readline asks for input only from the queue, and never draws. */
@@ -97,6 +98,7 @@ static void load_history(char *msg, size_t msglen)
     else if (bad)
         snprintf(msg, msglen, "history: skipped %d unreadable line%s in %s",
                  bad, bad == 1 ? "" : "s", in.path);
+    in.unreadable = bad > 0;
     free(line);
     fclose(f);
 }
@@ -303,8 +305,8 @@ void input_clear(void)
     rl_point = rl_end = 0;
 }
 
-/* Rewrites the file with its last HISTORY_MAX lines, read from the file
- * itself, so what other tutors appended is kept. */
+/* Rewrites the file with its last HISTORY_MAX readable lines, read from
+ * the file itself, so what other tutors appended is kept. */
 static int compact_history(char *err, size_t errlen)
 {
     FILE *f = fopen(in.path, "r");
@@ -318,6 +320,7 @@ static int compact_history(char *err, size_t errlen)
     }
     while ((n = getline(&line, &cap, f)) >= 0) {
         if (n == 0 || line[n - 1] != '\n') continue;    /* a line still being written */
+        if (!valid_line(line, (size_t)n - 1) || strlen(line) != (size_t)n) continue;
         free(keep[count % HISTORY_MAX]);
         keep[count % HISTORY_MAX] = line;
         line = NULL;
@@ -333,7 +336,10 @@ static int compact_history(char *err, size_t errlen)
         len += l;
     }
     rc = files_write_atomic(in.path, buf, len, err, errlen);
-    if (rc == 0) in.file_lines = count < HISTORY_MAX ? count : HISTORY_MAX;
+    if (rc == 0) {
+        in.file_lines = count < HISTORY_MAX ? count : HISTORY_MAX;
+        in.unreadable = 0;
+    }
 done:
     if (f) fclose(f);
     for (int i = 0; keep && i < HISTORY_MAX; i++) free(keep[i]);
@@ -376,7 +382,9 @@ int input_history_add(const char *line, char *msg, size_t msglen)
     }
     if (fd >= 0) close(fd);
     free(rec);
-    if (rc == 0 && ++in.file_lines > 2 * HISTORY_MAX && compact_history(err, sizeof err) < 0) {
+    /* trimmed (and cleaned of unreadable lines) now and then, not each time */
+    if (rc == 0 && (++in.file_lines > 2 * HISTORY_MAX || in.unreadable) &&
+        compact_history(err, sizeof err) < 0) {
         snprintf(msg, msglen, "history not trimmed: %s", err);
         rc = -1;
     }
