@@ -229,13 +229,10 @@ static char *read_stdin(void)
     if (!buf)
         return NULL;
     for (;;) {
-        if (len == cap - 1) {
-            char *nb = cap > MAX_PROBLEM ? NULL : realloc(buf, cap * 2);
+        if (len == cap - 1) {           /* len <= MAX_PROBLEM: cap stops at 128 KB */
+            char *nb = realloc(buf, cap * 2);
             if (!nb) {
                 free(buf);
-                if (cap > MAX_PROBLEM)
-                    fprintf(stderr, "ponder: the problem on stdin is longer than %d KB\n",
-                            MAX_PROBLEM / 1024);
                 return NULL;
             }
             buf = nb;
@@ -299,6 +296,7 @@ int headless_solve(const app_config *cfg, const char *problem)
     export_opts xo = { .force = cfg->export_force, .cancel = &export_cancel };
     if (cfg->export_path[0]) {
         char xerr[1200];
+        errno = 0;
         if (export_check(cfg->export_path, &xo, xerr, sizeof xerr) < 0) {
             fprintf(stderr, "ponder: --export: %s%s\n", xerr,
                     errno == EEXIST ? " (--force replaces it)" : "");
@@ -369,6 +367,7 @@ int headless_solve(const app_config *cfg, const char *problem)
     if (cfg->export_path[0]) {
         char xerr[1200];
         atomic_store(&export_cancel, 0);
+        errno = 0;
         if (export_file(cfg->export_path, &ctx.trace, &log, &xo, xerr, sizeof xerr) != 0) {
             fprintf(stderr, "ponder: --export: %s%s\n", xerr,
                     errno == EEXIST ? " (--force replaces it)" : "");

@@ -344,6 +344,7 @@ static void export_to(tui *t, const char *path, int force)
 {
     char err[1200];
     export_opts o = { .force = force };
+    errno = 0;
     if (export_file(path, &t->v.tr, &t->v.log, &o, err, sizeof err) == 0)
         note(t, ROLE_STATUS, "wrote %s", path);
     else if (errno == EEXIST && !force) {
