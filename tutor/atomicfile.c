@@ -126,8 +126,9 @@ int atomicfile_open(atomicfile *a, const char *path, int flags, mode_t mode,
         atomicfile_abort(a);
         return -1;
     }
-    /* a file replaced keeps its mode (fchmod ignores the umask) */
-    if (st.st_mode && fchmod(fd, st.st_mode & 07777) < 0) {
+    /* a file replaced keeps its permissions (fchmod ignores the umask),
+     * not set-id bits: new contents must not inherit a setuid */
+    if (st.st_mode && fchmod(fd, st.st_mode & 0777) < 0) {
         fail(path, err, errlen, NULL);
         close(fd);
         atomicfile_abort(a);
