@@ -21,6 +21,8 @@ struct model {
     unsigned caps;
     /* The config, with defaults applied and strings copied. */
     double connect_timeout_s, idle_timeout_s, retry_base_s;
+    double reply_timeout_s;         /* a batch's deadline, 0 = none */
+    size_t max_reply_bytes;         /* a sample's text cap, 0 = none */
     int max_retries;
     int native_n;                   /* NATIVE_N_* */
     char key_env[64];               /* "" = the backend's default */

@@ -1,5 +1,6 @@
 /* json: see json.h. */
 #include "models/json.h"
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,4 +34,18 @@ cJSON *json_parse(const char *s, size_t n)
     cJSON *root = cJSON_ParseWithLength(copy, o);
     free(copy);
     return root;
+}
+
+const char *json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+long json_count(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0))
+        return -1;
+    return v->valuedouble < INT_MAX ? (long)v->valuedouble : INT_MAX;
 }

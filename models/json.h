@@ -13,4 +13,12 @@
  * the result; NULL if s is not JSON (or memory ran out). */
 cJSON *json_parse(const char *s, size_t n);
 
+/* obj's string member key, or NULL if missing or not a string. */
+const char *json_str(const cJSON *obj, const char *key);
+
+/* A count or index the server sent: -1 if missing, not a number or
+ * negative; a huge one saturates at INT_MAX (converting a double out of
+ * long's range is undefined: fuzzing found "output_tokens": 1e308). */
+long json_count(const cJSON *obj, const char *key);
+
 #endif

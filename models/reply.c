@@ -51,8 +51,13 @@ static void route(reply *r, channel ch, const char *clean, size_t len)
 
 void reply_text(reply *r, channel ch, const char *s, size_t n)
 {
-    if (r->ended || !n)
+    if (r->ended || r->capped || !n)
         return;
+    r->bytes += n;
+    if (r->max_bytes && r->bytes > r->max_bytes) {
+        r->capped = 1;
+        reply_finish_reason(r, FINISH_LENGTH);
+    }
     r->tokens_out++;
     r->pending_tokens++;
     size_t len;
@@ -66,6 +71,8 @@ void reply_text(reply *r, channel ch, const char *s, size_t n)
 
 void reply_finish_reason(reply *r, model_finish f)
 {
+    if (r->capped)
+        f = FINISH_LENGTH;      /* the cap was ponder's own length limit */
     r->finish = f;
     r->has_finish = 1;
 }

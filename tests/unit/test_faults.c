@@ -8,7 +8,8 @@
  * is set to show nothing reads it) and must reach no callback.
  *
  * The faults are server.py's scenarios, plus "refused" (127.0.0.1:1) and
- * "dns" (ponder-no-such-host.invalid). "drip" sends only the first 40
+ * "dns" (https://ponder-no-such-host.invalid: https, since a key goes over
+ * plain http only to this machine). "drip" sends only the first 40
  * body bytes one at a time, 100 ms apart, and the rest at once: the
  * parsers still see one-byte reads, and the suite stays fast.
  *
@@ -110,8 +111,9 @@ static const fault_row ROWS[] = {
 
     FAIL("openai", "401", "", 401, "HTTP 401 Unauthorized",
          "check OPENAI_API_KEY (the server rejected the key)"),
+    /* llamacpp sends no OPENAI_API_KEY: only a key_env in [llamacpp]. */
     FAIL("llamacpp", "401", "", 401, "HTTP 401 Unauthorized",
-         "check OPENAI_API_KEY (the server rejected the key)"),
+         "this server wants a key: name its variable in key_env under [llamacpp]"),
     FAIL("ollama", "401", "", 401, "HTTP 401 Unauthorized",
          "the ollama backend sends no key"),
     FAIL("anthropic", "401", "", 401, "HTTP 401 Unauthorized",
@@ -204,7 +206,7 @@ static void test_row(void **state)
     char spec[96], base[160], prefix[256], err[512];
     snprintf(spec, sizeof spec, "%s:%s", row->backend, row->fault);
     const char *host = !strcmp(row->fault, "refused") ? "http://127.0.0.1:1"
-                     : !strcmp(row->fault, "dns") ? "http://ponder-no-such-host.invalid"
+                     : !strcmp(row->fault, "dns") ? "https://ponder-no-such-host.invalid"
                      : srv.base;
     snprintf(base, sizeof base, "%s%s", host, suffix_of(row->backend));
     snprintf(prefix, sizeof prefix, "%s at %s%s", row->backend, host, path_of(row->backend));
