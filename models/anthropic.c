@@ -23,6 +23,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "models/anthropic_events.h"
+#include "models/json.h"
 #include "models/wire.h"
 
 #define API_VERSION "2023-06-01"
@@ -121,14 +122,8 @@ static char *build_body(const wire_model *o, const model_request *rq)
         cJSON_AddNumberToObject(root, "top_p", rq->top_p);
     if (rq->top_k > 0 && !budget)
         cJSON_AddNumberToObject(root, "top_k", rq->top_k);
-    if (rq->n_stop > 0) {
-        cJSON *stop = cJSON_AddArrayToObject(root, "stop_sequences");
-        for (int i = 0; i < rq->n_stop; i++)
-            cJSON_AddItemToArray(stop, cJSON_CreateString(rq->stop[i]));
-    }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
+    json_add_strings(root, "stop_sequences", rq->stop, rq->n_stop, rq->n_stop);
+    return json_print_free(root);
 }
 
 /* ---- the stream: the skeleton's hooks (wire.h) ---- */

@@ -67,34 +67,30 @@ static void keep_signature(anthropic_ev *st, const char *s)
     st->signature_len += n;
 }
 
-/* Text already inside a content_block_start (usually ""), or a whole
- * block of a non-streamed message. */
-static void block_text(anthropic_ev *st, const anthropic_ev_sink *k, const cJSON *b)
+/* A content block (suffix "": text already inside a content_block_start,
+ * usually "", or a whole block of a non-streamed message) or a delta
+ * (suffix "_delta"). input_json_delta (tool use) and unknown types are
+ * ignored; redacted_thinking is encrypted: nothing to show. */
+static void content(anthropic_ev *st, const anthropic_ev_sink *k, const cJSON *o,
+                    const char *suffix)
 {
-    const char *type = json_str(b, "type");
-    if (!type)
+    static const struct { const char *type; channel ch; const char *field; } kinds[] = {
+        { "text", CH_ANSWER, "text" }, { "thinking", CH_THINKING, "thinking" },
+        { "signature", CH_THINKING, NULL },
+    };
+    const char *type = json_str(o, "type");
+    size_t sl = strlen(suffix);
+    for (size_t i = 0; type && i < sizeof kinds / sizeof *kinds; i++) {
+        size_t tl = strlen(kinds[i].type);
+        if (strncmp(type, kinds[i].type, tl) || strcmp(type + tl, suffix))
+            continue;
+        if (kinds[i].field)
+            text(st, k, kinds[i].ch, json_str(o, kinds[i].field));
+        keep_signature(st, json_str(o, "signature"));
         return;
-    if (!strcmp(type, "text"))
-        text(st, k, CH_ANSWER, json_str(b, "text"));
-    else if (!strcmp(type, "thinking")) {
-        text(st, k, CH_THINKING, json_str(b, "thinking"));
-        keep_signature(st, json_str(b, "signature"));
-    } else if (!strcmp(type, "redacted_thinking"))
-        st->redacted++;         /* encrypted: nothing to show */
-}
-
-static void on_delta(anthropic_ev *st, const anthropic_ev_sink *k, const cJSON *d)
-{
-    const char *type = json_str(d, "type");
-    if (!type)
-        return;
-    if (!strcmp(type, "text_delta"))
-        text(st, k, CH_ANSWER, json_str(d, "text"));
-    else if (!strcmp(type, "thinking_delta"))
-        text(st, k, CH_THINKING, json_str(d, "thinking"));
-    else if (!strcmp(type, "signature_delta"))
-        keep_signature(st, json_str(d, "signature"));
-    /* input_json_delta (tool use) and unknown deltas: ignored. */
+    }
+    if (type && !sl && !strcmp(type, "redacted_thinking"))
+        st->redacted++;
 }
 
 static anthropic_ev_status error_event(anthropic_ev *st, const cJSON *root)
@@ -147,9 +143,9 @@ anthropic_ev_status anthropic_ev_feed(anthropic_ev *st, const char *name,
         st->block = idx >= 0 && idx < 1 << 20 ? (int)idx : -1;
         snprintf(st->block_type, sizeof st->block_type, "%s",
                  json_str(b, "type") ? json_str(b, "type") : "");
-        block_text(st, k, b);
+        content(st, k, b, "");
     } else if (!strcmp(type, "content_block_delta")) {
-        on_delta(st, k, cJSON_GetObjectItemCaseSensitive(root, "delta"));
+        content(st, k, cJSON_GetObjectItemCaseSensitive(root, "delta"), "_delta");
     } else if (!strcmp(type, "content_block_stop")) {
         st->block = -1;
         st->block_type[0] = 0;
@@ -185,7 +181,7 @@ anthropic_ev_status anthropic_ev_message(anthropic_ev *st, const char *data,
         const cJSON *b;
         st->started = st->ended = 1;
         cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(root, "content"))
-            block_text(st, k, b);
+            content(st, k, b, "");
         stop(k, json_str(root, "stop_reason"));
         usage(k, cJSON_GetObjectItemCaseSensitive(root, "usage"));
     }

@@ -11,7 +11,9 @@
 typedef struct {
     int (*generate)(model *m, const model_request *reqs, int n_reqs,
                     const model_sink *sink, atomic_int *cancel);
-    void (*close)(model *m);        /* frees impl; may be NULL */
+    /* Frees what impl holds; model_close then frees impl itself. Called
+     * only with impl set; may be NULL. */
+    void (*close)(model *m);
 } backend_ops;
 
 struct model {

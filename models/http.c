@@ -468,53 +468,40 @@ static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
         end_job(j, HTTP_FAILED);
 }
 
-/* Fails every job still going once the batch has run past deadline_s. */
-static void check_deadline(run *r, http_job *const *jobs, int n, double t)
+/* Takes a running or waiting job off the wire: a complete reply ends
+ * HTTP_DONE, anything else fails with fault f. */
+static void expire(run *r, http_job *j, http_fault f, const char *what)
 {
-    double limit = r->o->deadline_s;
-    if (limit <= 0 || t - r->started <= limit)
+    if (j->state == ST_RUNNING)
+        curl_multi_remove_handle(r->c->multi, j->easy);
+    j->state = ST_IDLE;
+    if (j->complete) {
+        end_job(j, HTTP_DONE);
         return;
-    for (int i = 0; i < n; i++) {
-        http_job *j = jobs[i];
-        if (j->state != ST_RUNNING && j->state != ST_WAITING)
-            continue;
-        if (j->state == ST_RUNNING)
-            curl_multi_remove_handle(r->c->multi, j->easy);
-        j->state = ST_IDLE;
-        if (j->complete) {
-            end_job(j, HTTP_DONE);
-            continue;
-        }
-        char what[256];
-        snprintf(what, sizeof what, "no complete reply within %g s (the reply "
-                 "deadline) after %zu bytes of the reply", limit, j->body_bytes);
-        fail_job(r, j, HTTP_F_DEADLINE, what, NULL);
-        end_job(j, HTTP_FAILED);
     }
+    fail_job(r, j, f, what, NULL);
+    end_job(j, HTTP_FAILED);
 }
 
 static void check_timers(run *r, http_job *const *jobs, int n)
 {
-    double t = now_s();
-    check_deadline(r, jobs, n, t);
+    double t = now_s(), limit = r->o->deadline_s;
+    int late = limit > 0 && t - r->started > limit;
+    char what[256];
     for (int i = 0; i < n; i++) {
         http_job *j = jobs[i];
         double idle = r->o->idle_timeout_s;
         if (j->complete && (idle <= 0 || idle > COMPLETE_GRACE_S))
             idle = COMPLETE_GRACE_S;
-        if (j->state == ST_RUNNING && idle > 0 && t - j->last_io > idle) {
-            curl_multi_remove_handle(r->c->multi, j->easy);
-            j->state = ST_IDLE;
-            if (j->complete) {
-                end_job(j, HTTP_DONE);
-                continue;
-            }
-            char what[256];
+        if (late && (j->state == ST_RUNNING || j->state == ST_WAITING)) {
+            snprintf(what, sizeof what, "no complete reply within %g s (the reply "
+                     "deadline) after %zu bytes of the reply", limit, j->body_bytes);
+            expire(r, j, HTTP_F_DEADLINE, what);
+        } else if (j->state == ST_RUNNING && idle > 0 && t - j->last_io > idle) {
             snprintf(what, sizeof what,
                      "no data for %g s (idle timeout) after %zu bytes of the reply",
                      r->o->idle_timeout_s, j->body_bytes);
-            fail_job(r, j, HTTP_F_IDLE, what, NULL);
-            end_job(j, HTTP_FAILED);
+            expire(r, j, HTTP_F_IDLE, what);
         } else if (j->state == ST_WAITING && t >= j->retry_at) {
             if (start(r, j)) {
                 fail_job(r, j, HTTP_F_NETWORK, "could not start the request (out of memory)", NULL);

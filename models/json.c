@@ -49,3 +49,26 @@ long json_count(const cJSON *obj, const char *key)
         return -1;
     return v->valuedouble < INT_MAX ? (long)v->valuedouble : INT_MAX;
 }
+
+void json_reply_text(reply *r, channel ch, const cJSON *obj, const char *key)
+{
+    const char *s = json_str(obj, key);
+    if (s)
+        reply_text(r, ch, s, strlen(s));
+}
+
+void json_add_strings(cJSON *obj, const char *key, const char *const *v, int n, int max)
+{
+    if (n <= 0)
+        return;
+    cJSON *arr = cJSON_AddArrayToObject(obj, key);
+    for (int i = 0; i < n && i < max; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(v[i]));
+}
+
+char *json_print_free(cJSON *root)
+{
+    char *s = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return s;
+}

@@ -106,8 +106,9 @@ void model_close(model *m)
 {
     if (!m)
         return;
-    if (m->ops && m->ops->close)
+    if (m->ops && m->ops->close && m->impl)
         m->ops->close(m);
+    free(m->impl);
     /* a key read from config should not outlive the model in freed memory */
     volatile char *k = m->key;
     for (size_t i = 0; i < sizeof m->key; i++)

@@ -53,21 +53,8 @@ static char *build_body(const wire_model *o, const model_request *rq, long long 
                             rq->max_tokens > 0 ? rq->max_tokens : MODEL_MAX_TOKENS);
     if (seed >= 0)
         cJSON_AddNumberToObject(opt, "seed", (double)seed);
-    if (rq->n_stop > 0) {
-        cJSON *stop = cJSON_AddArrayToObject(opt, "stop");
-        for (int i = 0; i < rq->n_stop; i++)
-            cJSON_AddItemToArray(stop, cJSON_CreateString(rq->stop[i]));
-    }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
-}
-
-static void text_field(reply *r, channel ch, const cJSON *obj, const char *key)
-{
-    const char *s = json_str(obj, key);
-    if (s)
-        reply_text(r, ch, s, strlen(s));
+    json_add_strings(opt, "stop", rq->stop, rq->n_stop, rq->n_stop);
+    return json_print_free(root);
 }
 
 int ollama_decode_line(reply *r, int *saw_done, const char *line, size_t len,
@@ -90,11 +77,11 @@ int ollama_decode_line(reply *r, int *saw_done, const char *line, size_t len,
     }
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(root, "message");
     if (cJSON_IsObject(msg)) {
-        text_field(r, CH_THINKING, msg, "thinking");
-        text_field(r, CH_ANSWER, msg, "content");
+        json_reply_text(r, CH_THINKING, msg, "thinking");
+        json_reply_text(r, CH_ANSWER, msg, "content");
     }
-    text_field(r, CH_THINKING, root, "thinking");    /* /api/generate */
-    text_field(r, CH_ANSWER, root, "response");
+    json_reply_text(r, CH_THINKING, root, "thinking");    /* /api/generate */
+    json_reply_text(r, CH_ANSWER, root, "response");
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "done"))) {
         *saw_done = 1;
         const char *why = json_str(root, "done_reason");

@@ -79,11 +79,7 @@ static char *build_body(const wire_model *o, const model_request *rq, int n,
                             rq->max_tokens > 0 ? rq->max_tokens : MODEL_MAX_TOKENS);
     if (seed >= 0)
         cJSON_AddNumberToObject(root, "seed", (double)seed);
-    if (rq->n_stop > 0) {
-        cJSON *stop = cJSON_AddArrayToObject(root, "stop");
-        for (int i = 0; i < rq->n_stop && i < 4; i++)   /* OpenAI allows 4 */
-            cJSON_AddItemToArray(stop, cJSON_CreateString(rq->stop[i]));
-    }
+    json_add_strings(root, "stop", rq->stop, rq->n_stop, 4);   /* OpenAI allows 4 */
     if (n > 1)
         cJSON_AddNumberToObject(root, "n", n);
     /* --think: OpenAI takes an effort, llama.cpp a switch and a budget.
@@ -100,19 +96,10 @@ static char *build_body(const wire_model *o, const model_request *rq, int n,
         if (rq->think == THINK_BUDGET)
             cJSON_AddNumberToObject(root, "reasoning_budget", rq->think_budget);
     }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
+    return json_print_free(root);
 }
 
 /* ---- the stream ---- */
-
-static void text_field(reply *r, channel ch, const cJSON *obj, const char *key)
-{
-    const char *s = json_str(obj, key);
-    if (s)
-        reply_text(r, ch, s, strlen(s));
-}
 
 static void on_choice(openai_stream *st, const cJSON *c)
 {
@@ -130,12 +117,12 @@ static void on_choice(openai_stream *st, const cJSON *c)
     if (cJSON_IsObject(delta)) {
         /* Servers that send both carry the same text in each. */
         if (json_str(delta, "reasoning_content"))
-            text_field(r, CH_THINKING, delta, "reasoning_content");
+            json_reply_text(r, CH_THINKING, delta, "reasoning_content");
         else
-            text_field(r, CH_THINKING, delta, "reasoning");
-        text_field(r, CH_ANSWER, delta, "content");
+            json_reply_text(r, CH_THINKING, delta, "reasoning");
+        json_reply_text(r, CH_ANSWER, delta, "content");
     }
-    text_field(r, CH_ANSWER, c, "text");    /* /completions */
+    json_reply_text(r, CH_ANSWER, c, "text");    /* /completions */
     const char *fin = json_str(c, "finish_reason");
     if (fin)
         reply_finish_reason(r, !strcmp(fin, "length") ? FINISH_LENGTH : FINISH_STOP);

@@ -34,6 +34,11 @@ typedef struct {
                                    FINISH_LENGTH and takes no more text */
 } reply;
 
+/* Calls sink->on_delta (if any) with a NUL-terminated copy of s[0..n),
+ * valid during the call. Backends that stream without a reply use it too. */
+void reply_emit(const model_sink *sink, int req, int sample, channel ch,
+                const char *s, size_t n, int tokens, double logprob);
+
 void reply_init(reply *r, const model_sink *sink, int req, int sample);
 /* One delta as the server sent it. ch CH_ANSWER goes through thinksplit;
  * CH_THINKING is a separate reasoning field. Counts one token if n > 0.

@@ -490,10 +490,7 @@ static int wire_generate(model *m, const model_request *reqs, int n_reqs,
 
 static void wire_close(model *m)
 {
-    wire_model *w = m->impl;
-    if (w)
-        http_client_free(w->http);
-    free(w);
+    http_client_free(((wire_model *)m->impl)->http);
 }
 
 static const backend_ops OPS = { wire_generate, wire_close };
