@@ -167,9 +167,10 @@ static int on_body(http_job *hj, const char *buf, size_t n)
         memcpy(j->raw + j->nraw, buf, k);
         j->nraw += k;
         if (binary(j->raw, j->nraw)) {
-            http_job_fail(hj, "the reply is %s, not text", gzip(j) ?
-                          "gzip-compressed though ponder did not ask for that"
-                          : "binary data");
+            http_job_fail(hj, "the reply is %s, not a text stream; something between "
+                          "ponder and %s (a proxy?) may be altering it: reach the "
+                          "server directly", gzip(j) ? "gzip-compressed, which ponder "
+                          "did not ask for" : "binary data", j->run->w->kind->who);
             return 1;
         }
     }
@@ -272,11 +273,10 @@ static void advise(void *ud, const http_job *hj, const char *smsg, char *out, si
 {
     const wire_run *run = ud;
     const wire_kind *k = run->w->kind;
-    const wire_job *j = (const wire_job *)hj;
     const char *url = run->m->url;
     switch (hj->fault) {
     case HTTP_F_STATUS:
-        if (k->status && k->status(run, j, smsg, out, cap))
+        if (k->status && k->status(run, (const wire_job *)hj, smsg, out, cap))
             break;
         if (hj->status == 429)
             snprintf(out, cap, "rate limited; wait a moment and try again");
@@ -308,11 +308,7 @@ static void advise(void *ud, const http_job *hj, const char *smsg, char *out, si
     case HTTP_F_NETWORK:
         snprintf(out, cap, "%stry again", hj->body_bytes ? "the text so far is kept; " : "");
         break;
-    case HTTP_F_STREAM:
-        if (gzip(j) || binary(j->raw, j->nraw))
-            snprintf(out, cap, "something between ponder and %s (a proxy?) "
-                     "compresses or alters the stream; reach the server directly",
-                     k->who);
+    case HTTP_F_STREAM:     /* the decoders' messages say it all */
         break;
     }
 }
