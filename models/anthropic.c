@@ -278,6 +278,8 @@ static const wire_kind ANTHROPIC = {
 int anthropic_open(model *m, const char *name, char *err, size_t errlen)
 {
     const char *base = m->base_url[0] ? m->base_url : "https://api.anthropic.com";
+    if (wire_check_url(base, 0, 0, "anthropic", err, errlen))
+        return -1;              /* its form first; the key's rule in wire_open */
     char url[sizeof m->url];
     snprintf(url, sizeof url, "%s", base);
     for (size_t k = strlen(url); k && url[k - 1] == '/'; k--)

@@ -5,6 +5,7 @@
  * callbacks included, happens on the thread inside http_run. */
 #include "models/http.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include <cjson/cJSON.h>
 #include "models/redact.h"
 
@@ -380,6 +382,21 @@ static void on_status(run *r, http_job *j)
     fail_job(r, j, HTTP_F_STATUS, what, smsg);
 }
 
+/* Whether a failed connect was this process running out of descriptors.
+ * curl does not always pass on the errno of a socket() that failed, so
+ * when it gives none, a descriptor of our own asked for tells. */
+static int out_of_fds(long *os)
+{
+    if (!*os) {
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+            close(fd);
+        else
+            *os = errno;
+    }
+    return *os == EMFILE || *os == ENFILE;
+}
+
 static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
 {
     curl_multi_remove_handle(r->c->multi, j->easy);
@@ -434,7 +451,7 @@ static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
         /* curl says only "Couldn't connect to server"; the errno says why. */
         long os = 0;
         curl_easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &os);
-        if (os == EMFILE || os == ENFILE) {
+        if (out_of_fds(&os)) {
             snprintf(what, sizeof what, "could not open a connection: %s (%s)",
                      strerror((int)os), detail);
             fail_job(r, j, HTTP_F_LOCAL, what, NULL);

@@ -494,12 +494,12 @@ static const backend_ops OPS = { wire_generate, wire_close };
 int wire_open(model *m, const wire_kind *kind, const char *name, const char *base,
               char *err, size_t errlen)
 {
+    if (wire_check_url(base, wire_key(m, kind) != NULL, m->insecure, kind->backend,
+                       err, errlen))
+        return -1;
     snprintf(m->url, sizeof m->url, "%s", base);
     for (size_t k = strlen(m->url); k && m->url[k - 1] == '/'; k--)
         m->url[k - 1] = 0;
-    if (wire_check_url(m->url, wire_key(m, kind) != NULL, m->insecure, kind->backend,
-                       err, errlen))
-        return -1;
     wire_model *w = calloc(1, sizeof *w);
     if (!w || !(w->http = http_client_new())) {
         free(w);
