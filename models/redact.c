@@ -47,7 +47,7 @@ void redact_clip(char *out, size_t cap, const char *s, size_t n, size_t max,
     if (!clean)
         return;
     size_t len = strlen(clean);
-    char *safe = malloc(len + 1);
+    char *safe = malloc(len + 4);           /* room for "..." after a cut */
     if (!safe) {
         free(clean);
         return;

@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 #include "models/model.h"
+#include "models/redact.h"
 #include "tests/fixtures/model_rec.h"
 
 /* ---- faults ---- */
@@ -308,6 +309,35 @@ static void test_error_in_stream(void **st)
 
 /* ---- base URLs and keys ---- */
 
+/* The key at every offset around a cut of every size: neither the whole
+ * key nor any 8 characters of it survive, and the cut still holds. */
+static void test_redact_every_cut(void **st)
+{
+    (void)st;
+    const char *key = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCDEF";
+    size_t kl = strlen(key);
+    for (size_t max = 20; max <= 300; max += 40)
+        for (size_t off = 0; off < max + 4; off++) {
+            char in[1024], out[400];
+            memset(in, 'x', off);
+            snprintf(in + off, sizeof in - off, "%s tail", key);
+            redact_clip(out, sizeof out, in, strlen(in), max, key);
+            assert_true(strlen(out) <= max + 3);
+            for (size_t i = 0; i + 8 <= kl; i++) {
+                char piece[9];
+                memcpy(piece, key + i, 8);
+                piece[8] = 0;
+                if (strstr(out, piece))
+                    fail_msg("cut %zu, key at %zu: \"%s\"", max, off, out);
+            }
+        }
+    char out[64];
+    redact_text(out, sizeof out, "a sk-proj-abcdefgh b", key);     /* a run of 16 */
+    assert_string_equal(out, "a *** b");
+    redact_text(out, sizeof out, "a sk-proj b", key);              /* 7: too short */
+    assert_string_equal(out, "a sk-proj b");
+}
+
 /* model_open's verdict on spec at base (NULL: the backend's default). */
 static int opens(const char *spec, const char *base, int insecure, char *err, size_t cap)
 {
@@ -478,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_linger_after_done),
         cmocka_unit_test(test_nostream_reply),
         cmocka_unit_test(test_error_in_stream),
+        cmocka_unit_test(test_redact_every_cut),
         cmocka_unit_test(test_base_url_checked),
         cmocka_unit_test(test_key_not_sent_in_clear),
         cmocka_unit_test(test_llamacpp_no_openai_key),
