@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/resource.h>
 
 #include "tests/e2e/harness.h"
 
@@ -365,6 +366,85 @@ static void test_usage_errors(void **state)
     run_free(&r);
 }
 
+/* Fails if text holds any 8 consecutive characters of key. */
+static void no_key_piece(const char *text, const char *key, const char *where)
+{
+    for (size_t i = 0; i + 8 <= strlen(key); i++) {
+        char piece[9];
+        memcpy(piece, key + i, 8);
+        piece[8] = 0;
+        if (strstr(text, piece))
+            fail_msg("%s shows \"%s\" of the key", where, piece);
+    }
+}
+
+/* A server that echoes the key across each place a message is cut: no
+ * piece of it reaches stdout, stderr, the transcript or the export. */
+static void test_key_pieces_nowhere(void **state)
+{
+    (void)state;
+    static const char *const scenarios[] = { "keyecho-status", "keyecho-stream",
+                                             "keyecho-line" };
+    static const struct { const char *name, *suffix, *env; } backends[] = {
+        { "openai", "/v1", "OPENAI_API_KEY" }, { "anthropic", "", "ANTHROPIC_API_KEY" },
+    };
+    const char *canary = "sk-canary-cut-points-0123456789-abcdefghijklmnop";
+    for (size_t b = 0; b < 2; b++)
+        for (size_t i = 0; i < 3; i++) {
+            fixture fx = { 0 };
+            assert_int_equal(fixture_scenario(&fx, scenarios[i]), 0);
+            char url[128], model[64], md[256], cmd[600];
+            snprintf(url, sizeof url, "http://127.0.0.1:%d%s", fx.port, backends[b].suffix);
+            snprintf(model, sizeof model, "%s:test", backends[b].name);
+            snprintf(md, sizeof md, "%s/cut-%zu-%zu.md", harness_dir, b, i);
+            setenv(backends[b].env, canary, 1);
+            const char *argv[] = { "solve", "--json", "-m", model, "--base-url", url,
+                                   "-s", "cot", "--export", md, PROBLEM, NULL };
+            run_result r;
+            run_ponder(&r, harness_dir, CONFIG, NULL, argv);
+            unsetenv(backends[b].env);
+            fixture_stop(&fx);
+            assert_int_equal(r.status, 1);
+            assert_non_null(strstr(r.out, "***"));      /* the echo was there */
+            no_key_piece(r.out, canary, "stdout");
+            no_key_piece(r.err, canary, "stderr");
+            char *exported = slurp(md);
+            no_key_piece(exported, canary, "the export");
+            free(exported);
+            snprintf(cmd, sizeof cmd, "cat %s/data/ponder/runs/* > %s/runs.txt 2>/dev/null",
+                     harness_dir, harness_dir);
+            if (system(cmd) != 0)
+                fail_msg("no transcript was saved");
+            snprintf(md, sizeof md, "%s/runs.txt", harness_dir);
+            char *runs = slurp(md);
+            no_key_piece(runs, canary, "a transcript");
+            free(runs);
+            run_free(&r);
+        }
+}
+
+/* A server that streams forever: the sample's cap ends it (cut off by
+ * length), and ponder's peak RSS stays under 64 MB. RUSAGE_CHILDREN's peak
+ * covers every child reaped so far (fixture servers too), so it bounds
+ * ponder's from above. */
+static void test_endless_stream_bounded(void **state)
+{
+    (void)state;
+    static const char *const backends[] = { "openai", "ollama" };
+    for (int b = 0; b < 2; b++) {
+        run_result r;
+        solve(&r, "endless", backends[b], "cot", NULL);
+        struct rusage ru;
+        getrusage(RUSAGE_CHILDREN, &ru);
+        if (ru.ru_maxrss > 64 * 1024)
+            fail_msg("%s: peak RSS %ld KB against an endless stream", backends[b],
+                     ru.ru_maxrss);
+        assert_true(count_kind(&r, EV_TEXT) > 0);
+        assert_int_equal(count_kind(&r, EV_DONE), 1);
+        run_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +467,8 @@ int main(void)
         cmocka_unit_test(test_connection_refused),
         cmocka_unit_test(test_stdin_problem_and_text_mode),
         cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_key_pieces_nowhere),
+        cmocka_unit_test(test_endless_stream_bounded),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }
