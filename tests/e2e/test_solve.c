@@ -445,6 +445,38 @@ static void test_endless_stream_bounded(void **state)
     }
 }
 
+/* [network] reply_timeout and max_reply_bytes from config.ini reach the
+ * model: keep-alives alone cannot hold a run, and a sample stops at the
+ * configured size. */
+static void test_network_limits_from_config(void **state)
+{
+    (void)state;
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "comment-drip"), 0);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
+    const char *argv[] = { "solve", "--json", "-m", "openai:test", "--base-url", url,
+                           "-s", "cot", PROBLEM, NULL };
+    run_result r;
+    run_ponder(&r, harness_dir, CONFIG "reply_timeout = 2\n", NULL, argv);
+    fixture_stop(&fx);
+    assert_int_equal(r.status, 1);
+    const event *e = find_error(&r, 0);
+    assert_non_null(e);
+    assert_non_null(strstr(e->text, "no complete reply within 2 s (the reply deadline)"));
+    run_free(&r);
+
+    assert_int_equal(fixture_scenario(&fx, "endless"), 0);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
+    run_ponder(&r, harness_dir, CONFIG "max_reply_bytes = 8192\n", NULL, argv);
+    fixture_stop(&fx);
+    char *text = joined_text(&r, CH_ANSWER);
+    assert_true(strlen(text) > 8192 && strlen(text) <= 8192 + 1024);   /* one 1 KB delta over */
+    free(text);
+    assert_int_equal(count_kind(&r, EV_DONE), 1);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_key_pieces_nowhere),
         cmocka_unit_test(test_endless_stream_bounded),
+        cmocka_unit_test(test_network_limits_from_config),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }
