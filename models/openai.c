@@ -51,7 +51,7 @@ static think_mode budget_effort(int tokens)
 
 /* The JSON body for one request of n samples; caller frees. */
 static char *build_body(const wire_model *o, const model_request *rq, int n,
-                        long long seed, int completions)
+                        long long seed, int completions, int official)
 {
     const prompt *p = rq->prompt;
     cJSON *root = cJSON_CreateObject();
@@ -75,7 +75,9 @@ static char *build_body(const wire_model *o, const model_request *rq, int n,
         cJSON_AddNumberToObject(root, "top_p", rq->top_p);
     if (rq->top_k > 0 && o->llamacpp)
         cJSON_AddNumberToObject(root, "top_k", rq->top_k);
-    cJSON_AddNumberToObject(root, "max_tokens",
+    /* OpenAI's reasoning models reject max_tokens; its successor works
+     * for every OpenAI model, while other servers know max_tokens. */
+    cJSON_AddNumberToObject(root, official ? "max_completion_tokens" : "max_tokens",
                             rq->max_tokens > 0 ? rq->max_tokens : MODEL_MAX_TOKENS);
     if (seed >= 0)
         cJSON_AddNumberToObject(root, "seed", (double)seed);
@@ -216,7 +218,8 @@ static char *setup(wire_job *j, int n, long long seed)
     openai_stream_init(j->state, j->replies, j->nrep, j->native);
     snprintf(j->url, sizeof j->url, "%s/%s", j->run->m->url,
              completions ? "completions" : "chat/completions");
-    return build_body(o, j->rq, n, seed, completions);
+    return build_body(o, j->rq, n, seed, completions,
+                      strstr(j->run->m->url, "://api.openai.com") != NULL);
 }
 
 static void notice(wire_job *j, const char *fmt, int n)
