@@ -132,12 +132,17 @@ static int gzip(const wire_job *j)
     return j->nraw >= 2 && j->raw[0] == 0x1f && j->raw[1] == 0x8b;
 }
 
+/* Some sample of the job reached its cap, and every other one is capped
+ * or finished: nothing more of this body is wanted. */
 static int all_capped(const wire_job *j)
 {
-    for (int i = 0; i < j->nrep; i++)
-        if (!j->replies[i].capped)
+    int capped = 0;
+    for (int i = 0; i < j->nrep; i++) {
+        if (!j->replies[i].capped && !j->replies[i].has_finish)
             return 0;
-    return 1;
+        capped += j->replies[i].capped;
+    }
+    return capped > 0;
 }
 
 static int take_whole(wire_job *j, const char *buf, size_t n)
