@@ -20,6 +20,9 @@ typedef struct {
     char theme[64];           /* theme name or path */
     char builtin_path[512];
     double connect_timeout_s, idle_timeout_s;
+    double reply_timeout_s;   /* [network] reply_timeout, 0 = default */
+    long max_reply_bytes;     /* [network] max_reply_bytes, 0 = default */
+    char llamacpp_key_env[64]; /* [llamacpp] key_env, "" = send no key */
     int max_retries;
     strategy_opts strat;
     char strategy[32];        /* strat.name points here */

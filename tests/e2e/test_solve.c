@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/resource.h>
 
 #include "tests/e2e/harness.h"
 
@@ -365,6 +366,130 @@ static void test_usage_errors(void **state)
     run_free(&r);
 }
 
+/* Fails if text holds any 8 consecutive characters of key. */
+static void no_key_piece(const char *text, const char *key, const char *where)
+{
+    for (size_t i = 0; i + 8 <= strlen(key); i++) {
+        char piece[9];
+        memcpy(piece, key + i, 8);
+        piece[8] = 0;
+        if (strstr(text, piece))
+            fail_msg("%s shows \"%s\" of the key", where, piece);
+    }
+}
+
+/* A server that echoes the key across each place a message is cut: no
+ * piece of it reaches stdout, stderr, the transcript or the export. */
+static void test_key_pieces_nowhere(void **state)
+{
+    (void)state;
+    static const char *const scenarios[] = { "keyecho-status", "keyecho-stream",
+                                             "keyecho-line" };
+    static const struct { const char *name, *suffix, *env; } backends[] = {
+        { "openai", "/v1", "OPENAI_API_KEY" }, { "anthropic", "", "ANTHROPIC_API_KEY" },
+    };
+    const char *canary = "sk-canary-cut-points-0123456789-abcdefghijklmnop";
+    for (size_t b = 0; b < 2; b++)
+        for (size_t i = 0; i < 3; i++) {
+            fixture fx = { 0 };
+            assert_int_equal(fixture_scenario(&fx, scenarios[i]), 0);
+            char url[128], model[64], md[256], cmd[600];
+            snprintf(url, sizeof url, "http://127.0.0.1:%d%s", fx.port, backends[b].suffix);
+            snprintf(model, sizeof model, "%s:test", backends[b].name);
+            snprintf(md, sizeof md, "%s/cut-%zu-%zu.md", harness_dir, b, i);
+            setenv(backends[b].env, canary, 1);
+            const char *argv[] = { "solve", "--json", "-m", model, "--base-url", url,
+                                   "-s", "cot", "--export", md, PROBLEM, NULL };
+            run_result r;
+            run_ponder(&r, harness_dir, CONFIG, NULL, argv);
+            unsetenv(backends[b].env);
+            fixture_stop(&fx);
+            assert_int_equal(r.status, 1);
+            assert_non_null(strstr(r.out, "***"));      /* the echo was there */
+            no_key_piece(r.out, canary, "stdout");
+            no_key_piece(r.err, canary, "stderr");
+            char *exported = slurp(md);
+            no_key_piece(exported, canary, "the export");
+            free(exported);
+            snprintf(cmd, sizeof cmd, "cat %s/data/ponder/runs/* > %s/runs.txt 2>/dev/null",
+                     harness_dir, harness_dir);
+            if (system(cmd) != 0)
+                fail_msg("no transcript was saved");
+            snprintf(md, sizeof md, "%s/runs.txt", harness_dir);
+            char *runs = slurp(md);
+            no_key_piece(runs, canary, "a transcript");
+            free(runs);
+            run_free(&r);
+        }
+}
+
+/* ASan's shadow memory puts a sanitized ponder over any RSS bound. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+/* A server that streams forever: the sample's cap ends it (cut off by
+ * length), and ponder's peak RSS stays under 64 MB (in builds without
+ * ASan, which `make asan` builds the test with as well as ponder).
+ * RUSAGE_CHILDREN's peak covers every child reaped so far (fixture servers
+ * too), so it bounds ponder's from above. */
+static void test_endless_stream_bounded(void **state)
+{
+    (void)state;
+    static const char *const backends[] = { "openai", "ollama" };
+    for (int b = 0; b < 2; b++) {
+        run_result r;
+        solve(&r, "endless", backends[b], "cot", NULL);
+        struct rusage ru;
+        getrusage(RUSAGE_CHILDREN, &ru);
+        if (!SANITIZED && ru.ru_maxrss > 64 * 1024)
+            fail_msg("%s: peak RSS %ld KB against an endless stream", backends[b],
+                     ru.ru_maxrss);
+        assert_true(count_kind(&r, EV_TEXT) > 0);
+        assert_int_equal(count_kind(&r, EV_DONE), 1);
+        run_free(&r);
+    }
+}
+
+/* [network] reply_timeout and max_reply_bytes from config.ini reach the
+ * model: keep-alives alone cannot hold a run, and a sample stops at the
+ * configured size. */
+static void test_network_limits_from_config(void **state)
+{
+    (void)state;
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "comment-drip"), 0);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
+    const char *argv[] = { "solve", "--json", "-m", "openai:test", "--base-url", url,
+                           "-s", "cot", PROBLEM, NULL };
+    run_result r;
+    run_ponder(&r, harness_dir, CONFIG "reply_timeout = 2\n", NULL, argv);
+    fixture_stop(&fx);
+    assert_int_equal(r.status, 1);
+    const event *e = find_error(&r, 0);
+    assert_non_null(e);
+    assert_non_null(strstr(e->text, "no complete reply within 2 s (the reply deadline)"));
+    run_free(&r);
+
+    assert_int_equal(fixture_scenario(&fx, "endless"), 0);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
+    run_ponder(&r, harness_dir, CONFIG "max_reply_bytes = 8192\n", NULL, argv);
+    fixture_stop(&fx);
+    char *text = joined_text(&r, CH_ANSWER);
+    assert_true(strlen(text) > 8192 && strlen(text) <= 8192 + 1024);   /* one 1 KB delta over */
+    free(text);
+    assert_int_equal(count_kind(&r, EV_DONE), 1);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +512,9 @@ int main(void)
         cmocka_unit_test(test_connection_refused),
         cmocka_unit_test(test_stdin_problem_and_text_mode),
         cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_key_pieces_nowhere),
+        cmocka_unit_test(test_endless_stream_bounded),
+        cmocka_unit_test(test_network_limits_from_config),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }
