@@ -51,9 +51,13 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Tests that count or slow down system calls wrap them at link time.
+$(BUILD)/tests/test_transcript: TEST_LDFLAGS := -Wl,--wrap=fsync,--wrap=write
+$(BUILD)/tests/test_runner: TEST_LDFLAGS := -Wl,--wrap=fsync
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libponder.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libponder.a $(CMOCKA) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libponder.a $(CMOCKA) $(LDLIBS) $(TEST_LDFLAGS)
 
 $(BUILD)/tests/%: tests/e2e/%.c $(BUILD)/libponder.a
 	@mkdir -p $(dir $@)
