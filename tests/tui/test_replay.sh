@@ -54,6 +54,17 @@ ans=$(printf '%s\n' "$out" | sed -n 's/^Answer: \([^ ]*\)  (\([0-9]*\) of \([0-9
 read -r A K N P <<<"$ans"
 if [ -n "${A:-}" ]; then ok "the recorded run answered $A ($K of $N votes)"
 else bad "the recorded run answered" "$out"; finish; fi
+# The answer is the one the votes give: the leader of the Votes line, its
+# count, the 10 samples sc draws, the share rounded; and the transcript's
+# done event says the same.
+votes=$(printf '%s\n' "$out" | sed -n 's/^Votes: //p')
+lead=${votes%%,*}
+sum=$(printf '%s\n' "$votes" | tr ',' '\n' | sed 's/.*×//' | awk '{s+=$1} END {print s+0}')
+if [ "$lead" = "$A ×$K" ] && [ "$N" = 10 ] && [ "$sum" = "$N" ] && [ "$P" = $(( (100 * K + N / 2) / N )) ] &&
+   tail -n1 "$runs/$file" | grep -q "^{\"event\":\"done\",\"answer\":\"$A\""; then
+    ok "the answer is the votes' leader, as the transcript says"
+else bad "the answer is the votes' leader, as the transcript says" "$out
+$(tail -n1 "$runs/$file" | cut -c1-200)"; fi
 if "$PONDER" runs | grep -q "$file"; then ok "ponder runs lists the recording"; else bad "ponder runs lists the recording" "$("$PONDER" runs 2>&1)"; fi
 
 # From here on no model can be reached: every backend points at an
