@@ -429,5 +429,8 @@ int main(void)
         cmocka_unit_test(test_stdin_problem_and_text_mode),
         cmocka_unit_test(test_usage_errors),
     };
+    /* make mutants runs only the tests a mutant names (a cmocka pattern) */
+    if (getenv("PONDER_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("PONDER_TEST_FILTER"));
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 
-KEYS = ("mutant", "file", "tests", "find", "replace", "end")
+KEYS = ("mutant", "file", "tests", "filter", "find", "replace", "end")
 TIMEOUT = int(os.environ.get("MUTANT_TIMEOUT", "600"))   # a hang counts as killed
 
 
@@ -45,6 +45,8 @@ def parse(path):
             cur["file"] = arg
         elif word == "tests":
             cur["tests"] = arg.split()
+        elif word == "filter":
+            cur["filter"] = arg
         elif word == "find":
             block, buf = "find", []
         elif word == "replace":
@@ -67,14 +69,28 @@ def parse(path):
 
 
 def copy_tree(dst):
+    """The files git knows (tracked or not ignored), as they are now. A
+    scratch tree kept from an earlier run (MUTANT_DIR) is brought up to
+    date instead: unchanged files keep their times, so its build/ is reused."""
     files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
                             "--exclude-standard"], capture_output=True,
                            check=True).stdout.decode().split("\0")
+    files = {f for f in files if f and os.path.isfile(f)}
+    for root, dirs, names in os.walk(dst):
+        rel = os.path.relpath(root, dst)
+        if rel == ".":
+            dirs[:] = [d for d in dirs if d != "build"]
+        for n in names:
+            f = os.path.normpath(os.path.join(rel, n))
+            if f not in files:
+                os.remove(os.path.join(root, n))
     for f in files:
-        if not f or not os.path.isfile(f):
+        out = os.path.join(dst, f)
+        if os.path.isfile(out) and open(out, "rb").read() == open(f, "rb").read():
             continue
-        os.makedirs(os.path.join(dst, os.path.dirname(f)), exist_ok=True)
-        shutil.copy2(f, os.path.join(dst, f))
+        os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+        shutil.copy2(f, out)
+        os.utime(out)       # newer than anything built from the old copy
 
 
 def targets(tests):
@@ -98,7 +114,6 @@ def main():
     scratch = os.environ.get("MUTANT_DIR") or tempfile.mkdtemp(prefix="ponder-mutants.")
     src = os.path.join(scratch, "src")
     t0 = time.time()
-    shutil.rmtree(src, ignore_errors=True)
     copy_tree(src)
     logpath = os.path.join(scratch, "log")
     killed, survived, stale, broken = [], [], [], []
@@ -135,12 +150,15 @@ def main():
                           f"(mutants.txt:{m['line']})", flush=True)
                     continue
                 env = dict(os.environ, BUILD="build", PONDER=os.path.join(src, "build/ponder"))
+                if m.get("filter"):
+                    env["PONDER_TEST_FILTER"] = m["filter"]
                 try:
                     r = subprocess.run(["bash", "tests/run.sh"] + m["tests"], cwd=src, env=env,
-                                       capture_output=True, text=True, timeout=TIMEOUT)
+                                       capture_output=True, text=True, errors="replace",
+                                       timeout=TIMEOUT)
                     rc, out = r.returncode, r.stdout + r.stderr
                 except subprocess.TimeoutExpired as e:
-                    rc, out = -1, f"timed out after {TIMEOUT} s\n{e.stdout or ''}"
+                    rc, out = -1, f"timed out after {TIMEOUT} s\n"
                 log.write(out if isinstance(out, str) else out.decode(errors="replace"))
                 secs = time.time() - start
                 if rc != 0:

@@ -11,33 +11,8 @@
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, N failed" last.
 set -u
 cd "$(dirname "$0")/../.."
-PONDER=${PONDER:-./ponder}
-case $PONDER in /*) ;; *) PONDER=$PWD/$PONDER ;; esac
-pass=0 fail=0
-ok()  { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "not ok - $1"; fail=$((fail + 1)); if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-
-if ! command -v tmux >/dev/null; then bad "tmux is needed"; finish; fi
-if [ ! -x "$PONDER" ]; then bad "no ponder binary at $PONDER (run make)"; finish; fi
-
-tmp=$(mktemp -d)
-sock=$tmp/tmux.sock
-cleanup() { tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-T() { tmux -S "$sock" "$@"; }
-screen() { T capture-pane -p -t "$1"; }
-wait_for() {  # SESSION REGEX [SECONDS]
-    local s=$1 re=$2 n=$(( ${3:-20} * 10 ))
-    for _ in $(seq "$n"); do
-        screen "$s" 2>/dev/null | grep -Eq -- "$re" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-check() {  # NAME SESSION REGEX [SECONDS]
-    if wait_for "$2" "$3" "${4:-20}"; then ok "$1"; else bad "$1" "$(screen "$2")"; fi
-}
+. tests/tui/lib.sh
+need tmux
 
 export XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config XDG_STATE_HOME=$tmp/state
 mkdir -p "$XDG_CONFIG_HOME/ponder" "$tmp/work"
