@@ -6,15 +6,15 @@
 #
 # The programs are independent (each fixture server takes a random port,
 # each script its own temporary home and tmux socket), so JOBS of them
-# (default: the number of cores) run at once, the slowest first. Those in
-# SERIAL run one at a time after the rest, with the machine to themselves.
+# (default: the number of cores) run at once, the slowest first; they
+# mostly wait on sockets and pipes. Those in SERIAL (the tmux scripts) run
+# one at a time, in a lane beside the pool, so only one drives a terminal.
 set -u
 BUILD=${BUILD:-build}
 export PONDER=${PONDER:-$PWD/$BUILD/ponder}
 export BUILD
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-# The tmux scripts poll the screen with bounded waits; under a full load of
-# other tests a slow redraw could outlast a wait, so they get the machine.
+# The tmux scripts poll the screen with bounded waits of 5 to 30 s.
 SERIAL=${SERIAL:-"tests/tui/test_terminal.sh tests/tui/test_tui.sh tests/tui/test_replay.sh"}
 # Slowest first, so the long programs do not start last (seconds, measured).
 SLOW="test_solve test_faults test_model_faults test_search_http test_anthropic_backend
@@ -90,16 +90,24 @@ start_prog() {  # path
     esac
 }
 
-serial=()
-running=0
+# The SERIAL programs run one after another in a lane of their own, beside
+# the pool of JOBS parallel ones.
+serial=() pool=()
 for t in "${progs[@]}"; do
-    case " $SERIAL " in *" $t "*) serial+=("$t"); continue ;; esac
-    if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+    case " $SERIAL " in *" $t "*) serial+=("$t") ;; *) pool+=("$t") ;; esac
+done
+if [ ${#serial[@]} -gt 0 ]; then
+    ( for t in "${serial[@]}"; do start_prog "$t"; done ) &
+    running=1
+else
+    running=0
+fi
+for t in "${pool[@]}"; do
+    if [ "$running" -ge $((JOBS + 1)) ]; then wait -n; running=$((running - 1)); fi
     start_prog "$t" &
     running=$((running + 1))
 done
 wait
-for t in "${serial[@]}"; do start_prog "$t"; done
 
 pass=0 fail=0
 for c in "$log"/*.count; do
