@@ -17,8 +17,8 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 # The tmux scripts poll the screen with bounded waits of 5 to 30 s.
 SERIAL=${SERIAL:-"tests/tui/test_terminal.sh tests/tui/test_tui.sh tests/tui/test_replay.sh"}
 # Slowest first, so the long programs do not start last (seconds, measured).
-SLOW="test_solve test_faults test_model_faults test_search_http test_anthropic_backend
-      test_mem_growth test_backends"
+SLOW="test_solve test_faults test_model_faults test_search_http test_anthropic_backend test_mem_growth"
+SLOW="$SLOW test_backends"
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 

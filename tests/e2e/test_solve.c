@@ -261,14 +261,16 @@ static void test_canary_everywhere(void **state)
         { "anthropic", "", "ANTHROPIC_API_KEY", "anthropic" },
     };
     const char *canary = "sk-canary-everywhere-4242";
+    /* One server for all 42 runs: the model's name picks the scenario, and
+     * none of these depends on how many requests came before. */
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "cot"), 0);
     for (int from_config = 0; from_config < 2; from_config++)
         for (size_t b = 0; b < sizeof backends / sizeof backends[0]; b++)
             for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
-                fixture fx = { 0 };
-                assert_int_equal(fixture_scenario(&fx, scenarios[i]), 0);
                 char url[128], model[64], cfg[512];
                 snprintf(url, sizeof url, "http://127.0.0.1:%d%s", fx.port, backends[b].suffix);
-                snprintf(model, sizeof model, "%s:test", backends[b].name);
+                snprintf(model, sizeof model, "%s:%s", backends[b].name, scenarios[i]);
                 snprintf(cfg, sizeof cfg, "%s[%s]\napi_key = %s\n", CONFIG, backends[b].section,
                          from_config ? canary : "not-the-canary");
                 if (!from_config)
@@ -278,12 +280,15 @@ static void test_canary_everywhere(void **state)
                 run_result r;
                 run_ponder(&r, harness_dir, from_config ? cfg : CONFIG, NULL, argv);
                 unsetenv(backends[b].env);
-                fixture_stop(&fx);
                 if (strstr(r.out, canary) || strstr(r.err, canary))
                     fail_msg("%s via %s (%s): the key leaked", scenarios[i], backends[b].name,
                              from_config ? "config" : "environment");
+                if (!find_error(&r, 0))     /* the scenario was served */
+                    fail_msg("%s via %s: no error reported: %s", scenarios[i],
+                             backends[b].name, r.out);
                 run_free(&r);
             }
+    fixture_stop(&fx);
 }
 
 /* A server that repeats the key in an error ponder does show (a 400 body,
@@ -298,20 +303,19 @@ static void test_echoed_key_redacted(void **state)
         { "anthropic", "", "ANTHROPIC_API_KEY" },
     };
     const char *canary = "sk-canary-echo-7319";
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "cot"), 0);  /* the model picks the scenario */
     for (size_t b = 0; b < sizeof backends / sizeof backends[0]; b++)
         for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
-            fixture fx = { 0 };
-            assert_int_equal(fixture_scenario(&fx, scenarios[i]), 0);
             char url[128], model[64];
             snprintf(url, sizeof url, "http://127.0.0.1:%d%s", fx.port, backends[b].suffix);
-            snprintf(model, sizeof model, "%s:test", backends[b].name);
+            snprintf(model, sizeof model, "%s:%s", backends[b].name, scenarios[i]);
             setenv(backends[b].env, canary, 1);
             const char *argv[] = { "solve", "--json", "-m", model, "--base-url", url,
                                    "-s", "cot", PROBLEM, NULL };
             run_result r;
             run_ponder(&r, harness_dir, CONFIG, NULL, argv);
             unsetenv(backends[b].env);
-            fixture_stop(&fx);
             const event *e = find_error(&r, 0);
             if (!e || !strstr(e->text, "quota exceeded for key"))
                 fail_msg("%s via %s: no error with the server's message: %s", scenarios[i],
@@ -323,6 +327,7 @@ static void test_echoed_key_redacted(void **state)
                          backends[b].name, e->text);
             run_free(&r);
         }
+    fixture_stop(&fx);
 }
 
 static void test_stall_idle_timeout(void **state)
