@@ -28,6 +28,7 @@ struct runner {
     int wake[2];                /* run thread writes, UI thread polls [0] */
     pthread_t thread;
     int thread_live;            /* joined yet? (UI thread only) */
+    int done_popped;            /* the UI has this run's EV_DONE (UI thread only) */
     atomic_int busy;
     atomic_int cancel;
     strategy_ctx ctx;
@@ -169,11 +170,14 @@ static int ensure_model(runner *r, char *err, size_t errlen)
 int runner_start(runner *r, const app_config *cfg, const char *problem,
                  char *err, size_t errlen)
 {
-    if (atomic_load(&r->busy)) {
+    /* After its done event the thread only finishes the transcript: a new
+     * run may wait for that, but not for a run still solving. */
+    if (atomic_load(&r->busy) && !r->done_popped) {
         snprintf(err, errlen, "a solve is already running; press Esc to cancel it");
         return -1;
     }
     join(r);
+    r->done_popped = 0;
     r->cfg = *cfg;
     r->cfg.strat.name = r->cfg.strategy;
     if (ensure_model(r, err, errlen) < 0)
@@ -250,11 +254,17 @@ event *runner_pop(runner *r)
             r->tail = NULL;
     }
     pthread_mutex_unlock(&r->mu);
-    if (!q)
+    if (!q) {
+        /* The thread's last act is its 'd' byte, after the transcript's
+         * fsync: it is joined once it has said so, so the done event is
+         * never held back by the disk. */
+        if (r->thread_live && !atomic_load(&r->busy))
+            join(r);
         return NULL;
+    }
     event *ev = q->ev;
     free(q);
     if (ev->kind == EV_DONE)
-        join(r);                /* done is the run thread's last push */
+        r->done_popped = 1;
     return ev;
 }
