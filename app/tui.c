@@ -52,6 +52,7 @@ typedef struct {
     replay *rp;             /* `ponder replay`: the saved run being shown */
     char replay_line[320];  /* its status-line segment */
     int replay_ended;       /* the end of the replay has been announced */
+    char overwrite[64];     /* an export waiting for y/n to replace this file */
 } tui;
 
 static double now_s(void)
@@ -339,18 +340,32 @@ static void tree_moved(tui *t)
     t->v.scroll = 0;
 }
 
+static void export_to(tui *t, const char *path, int force)
+{
+    char err[1200];
+    export_opts o = { .force = force };
+    errno = 0;
+    if (export_file(path, &t->v.tr, &t->v.log, &o, err, sizeof err) == 0)
+        note(t, ROLE_STATUS, "wrote %s", path);
+    else if (errno == EEXIST && !force) {
+        /* ask on the status line; handle_key takes the answer */
+        snprintf(t->overwrite, sizeof t->overwrite, "%s", path);
+        view_message(&t->v, ROLE_STATUS_ERROR, now_s(), 3600, "%s exists: replace it? (y/n)", path);
+        t->dirty = 1;
+    } else
+        note(t, ROLE_STATUS_ERROR, "export failed: %s", err);
+}
+
 static void export_run(tui *t, const char *ext)
 {
-    char path[64], err[600], stamp[32];
+    char path[64], stamp[32];
     time_t now = time(NULL);
     struct tm tm;
     if (!t->v.started || t->v.tr.n == 0) { note(t, ROLE_STATUS, "%s", "No run to export yet."); return; }
     localtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     snprintf(path, sizeof path, "ponder-run-%s.%s", stamp, ext);
-    if (export_file(path, &t->v.tr, &t->v.log, err, sizeof err) < 0)
-        note(t, ROLE_STATUS_ERROR, "export failed: %s", err);
-    else note(t, ROLE_STATUS, "wrote %s", path);
+    export_to(t, path, 0);
 }
 
 static void tree_focus(tui *t)
@@ -524,6 +539,14 @@ static void overlay_key(tui *t, int key)
 
 static void handle_key(tui *t, int key)
 {
+    if (t->overwrite[0]) {
+        char path[64];
+        snprintf(path, sizeof path, "%s", t->overwrite);
+        t->overwrite[0] = 0;
+        if (key == 'y' || key == 'Y') export_to(t, path, 1);
+        else note(t, ROLE_STATUS, "not exported: %s is kept", path);
+        return;
+    }
     if (t->scr.quit_prompt) {
         t->scr.quit_prompt = 0;
         if (key == 'y' || key == 'Y' || key == KM_CTRL('c')) t->quit = 1;
@@ -772,7 +795,10 @@ static int setup(tui *t, char *err, size_t errlen)
     term_size(&cols, &rows);
     screen_layout(&t->scr, cols, rows, want_side());
     /* the first thing worth saying: config, theme, then history problems */
-    if (t->cfg->warning[0]) view_message(&t->v, ROLE_STATUS_ERROR, now_s(), 10, "%s", t->cfg->warning);
+    char cfgw[sizeof t->cfg->warning];    /* every config warning, on one line */
+    snprintf(cfgw, sizeof cfgw, "%s", t->cfg->warning);
+    for (char *nl = strchr(cfgw, '\n'); nl; nl = strchr(nl, '\n')) *nl = ';';
+    if (cfgw[0]) view_message(&t->v, ROLE_STATUS_ERROR, now_s(), 10, "%s", cfgw);
     else if (msg[0]) view_message(&t->v, ROLE_STATUS_ERROR, now_s(), 10, "%s", msg);
     else if (hmsg[0]) view_message(&t->v, ROLE_STATUS_ERROR, now_s(), 10, "%s", hmsg);
     t->dirty = 1;
