@@ -329,6 +329,38 @@ static void test_bad_set_is_a_clear_error(void **state)
     run_free(&r);
 }
 
+/* ponder progress after a session: the table, and the teacher's reports. */
+static void test_progress_command(void **state)
+{
+    (void)state;
+    const char *argv[] = { "practice", "--json", "--skill", "divide", "--tier", "easy",
+                           "--student", "bo", "--seed", "9", NULL };
+    run_result r;
+    run_ponder(&r, harness_dir, NULL, "skip\nskip\n", argv);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"skill\":\"divide\",\"tier\":\"easy\""));
+    run_free(&r);
+    const char *show[] = { "progress", "--student", "bo", NULL };
+    run_ponder(&r, harness_dir, NULL, NULL, show);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Progress of bo: 2 problems, 0 solved (0%)"));
+    assert_non_null(strstr(r.out, "divide          11%        no        2"));
+    run_free(&r);
+    char md[600];
+    snprintf(md, sizeof md, "%s/bo.md", harness_dir);
+    const char *exp[] = { "progress", "--student", "bo", "--export", md, NULL };
+    run_ponder(&r, harness_dir, NULL, NULL, exp);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    char *text = slurp(md);
+    assert_non_null(strstr(text, "| divide | 11% | no | 2 | 0% | 0 |"));
+    free(text);
+    /* the report is not replaced without --force */
+    run_ponder(&r, harness_dir, NULL, NULL, exp);
+    assert_int_equal(r.status, 1);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_right_answer_wrong_step_minority),
         cmocka_unit_test(test_hint_from_the_chain_that_checks),
         cmocka_unit_test(test_bad_set_is_a_clear_error),
+        cmocka_unit_test(test_progress_command),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }
