@@ -361,6 +361,37 @@ static void test_progress_command(void **state)
     run_free(&r);
 }
 
+/* Without --skill the problem practises the weakest skill not yet mastered,
+ * read from the student's progress.json. */
+static void test_weakest_skill_first(void **state)
+{
+    (void)state;
+    char path[600];
+    snprintf(path, sizeof path, "mkdir -p %s/data/ponder", harness_dir);
+    assert_int_equal(system(path), 0);
+    snprintf(path, sizeof path, "%s/data/ponder/progress.json", harness_dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"version\":1,\"students\":{\"cy\":{\"skills\":{"
+          "\"add\":{\"p\":0.99},\"subtract\":{\"p\":0.5},\"multiply\":{\"p\":0.97},"
+          "\"divide\":{\"p\":0.3},\"mixed\":{\"p\":0.96},\"multi-step\":{\"p\":0.2}}}}}\n", f);
+    fclose(f);
+    const char *argv[] = { "practice", "--json", "--student", "cy", NULL };
+    run_result r;
+    run_ponder(&r, harness_dir, NULL, "", argv);
+    assert_int_equal(r.status, 0);
+    /* multi-step is weakest (0.2): tier from its mastery, easy below 0.4 */
+    assert_non_null(strstr(r.out, "\"skill\":\"multi-step\",\"tier\":\"easy\""));
+    run_free(&r);
+    /* another student in the same file is left as it was */
+    const char *other[] = { "practice", "--json", "--student", "dee", NULL };
+    run_ponder(&r, harness_dir, NULL, "skip\n", other);
+    run_free(&r);
+    char *text = slurp(path);
+    assert_non_null(strstr(text, "0.99"));
+    assert_non_null(strstr(text, "\"dee\""));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_hint_from_the_chain_that_checks),
         cmocka_unit_test(test_bad_set_is_a_clear_error),
         cmocka_unit_test(test_progress_command),
+        cmocka_unit_test(test_weakest_skill_first),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }
