@@ -219,6 +219,20 @@ static int next_problem(session *s)
     return 1;
 }
 
+/* The problem's record, as the mastery line carries it. */
+static cJSON *record_json(const practice_record *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "outcome", r->solved ? "solved" : r->shown ? "shown" : "skipped");
+    cJSON_AddNumberToObject(o, "tries", r->tries);
+    cJSON_AddNumberToObject(o, "hints", r->hints);
+    cJSON_AddNumberToObject(o, "seconds", (double)(long)(r->seconds * 1000) / 1000);
+    cJSON *w = cJSON_AddArrayToObject(o, "wrong_steps");
+    for (int i = 0; i < r->wrong_steps && i < 16; i++)
+        cJSON_AddItemToArray(w, cJSON_CreateNumber(r->wrong_at[i] + 1));
+    return o;
+}
+
 /* Counts the finished problem once: BKT, the profile on disk, a mastery line. */
 static void record(session *s)
 {
@@ -239,6 +253,7 @@ static void record(session *s)
         cJSON_AddStringToObject(o, "skill", practice_skill_name(skill));
         cJSON_AddNumberToObject(o, "p", p);
         cJSON_AddBoolToObject(o, "mastered", p >= BKT_MASTERED);
+        cJSON_AddItemToObject(o, "record", record_json(practice_get_record(s->eng)));
         put_json(o);
     } else {
         printf("Mastery of %s: %.0f%%%s\n", practice_skill_name(skill), 100 * p,

@@ -180,6 +180,14 @@ static void test_builtin_session(void **state)
     assert_string_equal(str(j, "skill"), "add");
     /* hints and a wrong step: BKT counts it as not right at the first try */
     assert_true(fabs(number(j, "p") - (1.0 / 73 + 72.0 / 73 * 0.1)) < 1e-9);   /* test_bkt */
+    const cJSON *rec = cJSON_GetObjectItemCaseSensitive(j, "record");
+    assert_string_equal(str(rec, "outcome"), "solved");
+    assert_int_equal(number(rec, "tries"), 2);
+    assert_int_equal(number(rec, "hints"), 2);
+    assert_true(number(rec, "seconds") >= 0);
+    const cJSON *ws = cJSON_GetObjectItemCaseSensitive(rec, "wrong_steps");
+    assert_int_equal(cJSON_GetArraySize(ws), 1);
+    assert_int_equal(cJSON_GetArrayItem(ws, 0)->valueint, 1);   /* the first line */
     cJSON_Delete(j);
 
     j = ask(&p, "next", "problem");
