@@ -119,7 +119,7 @@ fuzz: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory ponder $(BUILD)/bench/bench_startup $(BUILD)/bench/bench_tree \
-	  $(BUILD)/bench/bench_load
+	  $(BUILD)/bench/bench_load $(BUILD)/bench/bench_practice
 	@BUILD=$(BUILD) tests/bench/run.sh
 
 # ponder solve --json under valgrind against the fixture: no leaks.

@@ -39,6 +39,8 @@ void config_defaults(app_config *c)
     c->strat.think = THINK_DEFAULT;
     c->strat.agg = -1;            /* strategy default (min) */
     c->strat.weighted = -1;       /* strategy default (weighted) */
+    c->bkt = bkt_defaults();
+    c->hint_samples = 8;
 }
 
 typedef struct {
@@ -218,6 +220,15 @@ static int key_setting(load_state *s, int line, const char *sec, const char *key
     return 0;
 }
 
+/* [practice]'s BKT keys: the field of b that key names, or NULL. */
+static double *bkt_field(bkt_params *b, const char *key)
+{
+    return !strcmp(key, "p_init") ? &b->p_init
+         : !strcmp(key, "p_transit") ? &b->p_transit
+         : !strcmp(key, "p_slip") ? &b->p_slip
+         : !strcmp(key, "p_guess") ? &b->p_guess : NULL;
+}
+
 static int handler(void *ud, const char *sec, const char *key, const char *v)
 {
     load_state *s = ud;
@@ -291,6 +302,24 @@ static int handler(void *ud, const char *sec, const char *key, const char *v)
             COPY(c->ollama_url, v);
         else
             warn(s, line, "unknown key '%s' in [%s]", key, sec);
+    } else if (!strcmp(sec, "practice")) {
+        bkt_params b = c->bkt;
+        double *p = bkt_field(&b, key);
+        if (p) {
+            const char *why = "";
+            if (!(bad = parse_double(v, 0, 1, &d))) {
+                *p = d;
+                if (bkt_check(&b, &why) == 0)
+                    c->bkt = b;
+                else
+                    warn(s, line, "%s: %s", key, why);
+            }
+        } else if (!strcmp(key, "hint_samples")) {
+            if (!(bad = parse_int(v, 1, 64, &i)))
+                c->hint_samples = i;
+        } else {
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
+        }
     } else if (!strcmp(sec, "builtin")) {
         if (!strcmp(key, "weights"))
             COPY(c->builtin_path, v);

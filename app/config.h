@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "models/model.h"
 #include "strategies/strategy.h"
+#include "tutor/bkt.h"
 
 typedef struct {
     char model[256];          /* model spec */
@@ -33,6 +34,8 @@ typedef struct {
     int ascii;                /* force ASCII borders */
     int transcripts;          /* save each run under $XDG_DATA_HOME/ponder/runs
                                * ([ponder] transcripts, --no-transcript) */
+    bkt_params bkt;           /* [practice] p_init, p_transit, p_slip, p_guess */
+    int hint_samples;         /* [practice] hint_samples: chains drawn for a hint */
     char config_path[512];    /* the file that was read, "" if none */
     char warning[2048];       /* config problems to show the user, one a line
                                * ("file:line: ..."), "" if none */
