@@ -45,14 +45,21 @@ void tally_add(tally *t, const char *answer)
     tally_add_weighted(t, answer, 1.0);
 }
 
-double tally_weight(const tally *t, const char *answer)
+/* The entry for answer, or NULL when it has no votes yet. */
+static const tally_entry *find(const tally *t, const char *answer)
 {
     if (!t || !answer)
-        return 0;
+        return NULL;
     for (int i = 0; i < t->n; i++)
         if (strcmp(t->e[i].answer, answer) == 0)
-            return t->e[i].weight;
-    return 0;
+            return &t->e[i];
+    return NULL;
+}
+
+double tally_weight(const tally *t, const char *answer)
+{
+    const tally_entry *e = find(t, answer);
+    return e ? e->weight : 0;
 }
 
 void tally_add_weighted(tally *t, const char *answer, double w)
@@ -117,12 +124,8 @@ const char *tally_leader(const tally *t, int *tied)
 
 int tally_count(const tally *t, const char *answer)
 {
-    if (!t || !answer)
-        return 0;
-    for (int i = 0; i < t->n; i++)
-        if (strcmp(t->e[i].answer, answer) == 0)
-            return t->e[i].count;
-    return 0;
+    const tally_entry *e = find(t, answer);
+    return e ? e->count : 0;
 }
 
 /* The leader is safe iff lead > second + remaining: even if every remaining
