@@ -353,19 +353,21 @@ static int e_atom(eparser *e, rat *out)
     return 0;
 }
 
-static int e_product(eparser *e, rat *out)
+/* One precedence level, left-associative: term (op term)*, where ops lists
+ * this level's operators and term parses the tighter level below. */
+static int e_level(eparser *e, rat *out, const char *ops, int (*term)(eparser *, rat *))
 {
-    if (e_atom(e, out))
+    if (term(e, out))
         return 1;
     for (;;) {
         char op;
         e->p = skip_space(e->p);
         int l = read_op(e->p, &op);
-        if (!l || (op != '*' && op != '/'))
+        if (!l || !strchr(ops, op))
             return 0;
         e->p += l;
         rat r;
-        if (e_atom(e, &r))
+        if (term(e, &r))
             return 1;
         if (op == '/' && r.num == 0)
             return e->err = 2;
@@ -374,23 +376,14 @@ static int e_product(eparser *e, rat *out)
     }
 }
 
+static int e_product(eparser *e, rat *out)
+{
+    return e_level(e, out, "*/", e_atom);
+}
+
 static int e_sum(eparser *e, rat *out)
 {
-    if (e_product(e, out))
-        return 1;
-    for (;;) {
-        char op;
-        e->p = skip_space(e->p);
-        int l = read_op(e->p, &op);
-        if (!l || (op != '+' && op != '-'))
-            return 0;
-        e->p += l;
-        rat r;
-        if (e_product(e, &r))
-            return 1;
-        if (apply_op(*out, op, r, out))
-            return e->err = 3;
-    }
+    return e_level(e, out, "+-", e_product);
 }
 
 static const char *times_word(int k)
