@@ -38,9 +38,7 @@ static void judge_chains(strategy_ctx *ctx, const int *nodes, int n, double *sco
         scores[i] = 0;
     }
     search_judge(ctx, ps, n, scores);
-    for (int i = 0; i < n; i++)
-        prompt_free(&ps[i]);
-    free(ps);
+    prompts_free(ps, n);
 }
 
 int strategy_bon(strategy_ctx *ctx)

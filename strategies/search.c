@@ -377,9 +377,7 @@ void search_verify_steps(strategy_ctx *ctx, const int *nodes, const step_eval *e
             free(before);
         }
         search_judge(ctx, ps, n, scores);
-        for (int i = 0; i < n; i++)
-            prompt_free(&ps[i]);
-        free(ps);
+        prompts_free(ps, n);
     }
     for (int i = 0; i < n; i++) {
         node_scores s = { .has = SCORE_PRM, .prm = scores[i] };

@@ -239,9 +239,7 @@ static int expand(tot_run *r, const int *states, int n_states, int **kids_out,
                 }
         gen_out_free(vo, vt);
         free(vo);
-        for (int q = 0; q < n_calls; q++)
-            prompt_free(&vp[q]);
-        free(vp);
+        prompts_free(vp, n_calls);
         free(vi);
     }
 
@@ -265,9 +263,7 @@ static int expand(tot_run *r, const int *states, int n_states, int **kids_out,
     free(evs);
     gen_out_free(out, total);
     free(out);
-    for (int i = 0; i < n_states; i++)
-        prompt_free(&ps[i]);
-    free(ps);
+    prompts_free(ps, n_states);
     free(items);
     *kids_out = kids;
     *vals_out = vals;

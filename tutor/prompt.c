@@ -146,6 +146,13 @@ void prompt_free(prompt *p)
     memset(p, 0, sizeof *p);
 }
 
+void prompts_free(prompt *ps, int n)
+{
+    for (int i = 0; ps && i < n; i++)
+        prompt_free(&ps[i]);
+    free(ps);
+}
+
 static const char *role_name(prompt_role r)
 {
     switch (r) {

@@ -23,6 +23,8 @@ typedef struct {
  * trained format (a raw prefix) instead of chat messages. */
 void prompt_build(prompt *p, prompt_style style, const char *problem, int raw_format);
 void prompt_free(prompt *p);
+/* Frees n prompts and the array that holds them (which may be NULL). */
+void prompts_free(prompt *ps, int n);
 /* Search prompts (strategies/search.c). `game24` selects the Game of 24
  * forms, where `problem` is the numbers left ("4 4 10"). steps: the partial
  * solution so far, one line ("45 - 12 = 33. 33 + 30 = 63."), or NULL. */
