@@ -63,12 +63,8 @@ int strategy_bon(strategy_ctx *ctx)
             search_check_chain(ctx, x->id);     /* marked, never scored or voted */
     }
 
-    verifier_kind v = ctx->opt.verifier;
-    if (v == VERIFIER_JUDGE && search_raw(ctx)) {
-        search_notice(ctx, "the built-in model was not trained to judge solutions; "
-                           "scoring chains by its own token logprobs instead");
-        v = VERIFIER_LOGPROB;
-    }
+    verifier_kind v = search_verifier(ctx, "the built-in model was not trained to judge solutions; "
+                                           "scoring chains by its own token logprobs instead");
     /* The checker runs whatever the verifier, so wrong steps are marked. */
     for (int i = 0; i < m; i++)
         scores[i] = search_check_chain(ctx, nodes[i]);

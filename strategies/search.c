@@ -343,15 +343,20 @@ static double logprob_score(const strategy_ctx *ctx, int node)
     return exp(n->scores.logprob / n->tokens);
 }
 
+verifier_kind search_verifier(strategy_ctx *ctx, const char *fallback_notice)
+{
+    if (ctx->opt.verifier == VERIFIER_JUDGE && search_raw(ctx)) {
+        search_notice(ctx, fallback_notice);
+        return VERIFIER_LOGPROB;
+    }
+    return ctx->opt.verifier;
+}
+
 void search_verify_steps(strategy_ctx *ctx, const int *nodes, const step_eval *evs,
                          int n, double *scores)
 {
-    verifier_kind v = ctx->opt.verifier;
-    if (v == VERIFIER_JUDGE && search_raw(ctx)) {
-        search_notice(ctx, "the built-in model was not trained to judge steps; "
-                           "scoring them by its own token logprobs instead");
-        v = VERIFIER_LOGPROB;
-    }
+    verifier_kind v = search_verifier(ctx, "the built-in model was not trained to judge steps; "
+                                           "scoring them by its own token logprobs instead");
     for (int i = 0; i < n; i++)
         scores[i] = evs[i].score;
     if (v == VERIFIER_LOGPROB) {

@@ -69,6 +69,10 @@ void search_status(strategy_ctx *ctx, int node, node_status st, const char *answ
 void search_score(strategy_ctx *ctx, int node, const node_scores *s, const char *mark);
 /* Emits a notice (once per run for the same text). */
 void search_notice(strategy_ctx *ctx, const char *msg);
+/* The verifier the options ask for, except that the judge becomes token
+ * logprobs for the built-in model, which was never trained to judge; then
+ * the notice (what gets scored instead) is shown. */
+verifier_kind search_verifier(strategy_ctx *ctx, const char *fallback_notice);
 
 /* The answer's share of a weighted vote's total weight, or -1. */
 double search_share(const tally *votes, const char *answer);
