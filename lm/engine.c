@@ -133,13 +133,8 @@ static void linear(float *out, const float *in, const float *w, const float *b, 
 static void layernorm(float *out, const float *in, const float *w, const float *b, int R, int C)
 {
     for (int r = 0; r < R; r++) {
-        const float *x = in + (size_t)r * C;
-        float m = 0, v = 0;
-        for (int i = 0; i < C; i++) m += x[i];
-        m /= C;
-        for (int i = 0; i < C; i++) v += (x[i] - m) * (x[i] - m);
-        float s = 1.0f / sqrtf(v / C + 1e-5f);
-        for (int i = 0; i < C; i++) out[(size_t)r * C + i] = (x[i] - m) * s * w[i] + b[i];
+        float m, s;
+        lm_layernorm_row(out + (size_t)r * C, in + (size_t)r * C, w, b, C, &m, &s);
     }
 }
 

@@ -93,16 +93,7 @@ void layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
 {
     #pragma omp parallel for schedule(static)
     for (int i = 0; i < N; i++) {
-        const float *x = inp + (size_t)i * C;
-        float m = 0, v = 0;
-        for (int c = 0; c < C; c++) m += x[c];
-        m /= C;
-        for (int c = 0; c < C; c++) v += (x[c] - m) * (x[c] - m);
-        float s = 1.0f / sqrtf(v / C + 1e-5f);
-        float *o = out + (size_t)i * C;
-        for (int c = 0; c < C; c++) o[c] = (x[c] - m) * s * w[c] + b[c];
-        mean[i] = m;
-        rstd[i] = s;
+        lm_layernorm_row(out + (size_t)i * C, inp + (size_t)i * C, w, b, C, &mean[i], &rstd[i]);
     }
 }
 
