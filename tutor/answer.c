@@ -10,6 +10,7 @@
  * Numbers too long for 64-bit arithmetic keep their digits, minus grouping
  * commas, leading zeros and trailing fractional zeros. */
 #include "tutor/answer.h"
+#include "tutor/rational.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -202,16 +203,6 @@ static const uint64_t pow10_[20] = {
     100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
 };
 
-static uint64_t gcd(uint64_t a, uint64_t b)
-{
-    while (b) {
-        uint64_t r = a % b;
-        a = b;
-        b = r;
-    }
-    return a;
-}
-
 static int mul_ok(uint64_t a, uint64_t b, uint64_t *out)
 {
     if (a && b > UINT64_MAX / a)
@@ -257,13 +248,13 @@ static int token_value(const numtok *t, uint64_t *num, uint64_t *den)
     if (t->has_den && !decimal_value(t->dip, t->dfp, &c, &d))
         return 0;
     /* (a/b) / (c/d) = (a*d) / (b*c), cross-reduced first to stay small */
-    uint64_t g1 = gcd(a, c), g2 = gcd(d, b);
+    uint64_t g1 = rat_gcd(a, c), g2 = rat_gcd(d, b);
     if (g1 > 1) { a /= g1; c /= g1; }
     if (g2 > 1) { d /= g2; b /= g2; }
     uint64_t n, m;
     if (!mul_ok(a, d, &n) || !mul_ok(b, c, &m) || m == 0)
         return 0;
-    uint64_t g = gcd(n, m);
+    uint64_t g = rat_gcd(n, m);
     *num = g ? n / g : 0;
     *den = g ? m / g : 1;
     return 1;
@@ -572,7 +563,7 @@ static int percent_matches(value pct, value plain)
     uint64_t den;
     if (!mul_ok(pct.den, 100, &den))
         return 0;
-    uint64_t g = gcd(pct.num, den);
+    uint64_t g = rat_gcd(pct.num, den);
     value f = pct;
     f.num = g ? pct.num / g : 0;
     f.den = g ? den / g : 1;

@@ -8,7 +8,7 @@
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
 
-static u128 gcd128(u128 a, u128 b)
+rat_u128 rat_gcd(rat_u128 a, rat_u128 b)
 {
     while (b) {
         u128 t = a % b;
@@ -26,7 +26,7 @@ static int norm(i128 n, i128 d, rat *out)
     int neg = (n < 0) != (d < 0);
     u128 un = n < 0 ? (u128)0 - (u128)n : (u128)n;
     u128 ud = d < 0 ? (u128)0 - (u128)d : (u128)d;
-    u128 g = gcd128(un, ud);
+    u128 g = rat_gcd(un, ud);
     if (g > 1) {
         un /= g;
         ud /= g;

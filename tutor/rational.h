@@ -12,6 +12,12 @@ typedef struct {
     long long num, den;
 } rat;
 
+__extension__ typedef unsigned __int128 rat_u128;
+
+/* Greatest common divisor, gcd(a, 0) = a. 128 bits wide for the products
+ * inside rat operations; for 64-bit arguments the result fits 64 bits. */
+rat_u128 rat_gcd(rat_u128 a, rat_u128 b);
+
 /* n/1 (n == LLONG_MIN is clamped to -LLONG_MAX). */
 rat rat_of(long long n);
 /* num/den normalized; -1 for den == 0 or LLONG_MIN. */
