@@ -10,6 +10,7 @@
 
 #include "app/config.h"
 #include "tutor/atomicfile.h"
+#include "tutor/slurp.h"
 
 enum { PROGRESS_MAX = 16 * 1024 * 1024 };
 
@@ -44,31 +45,16 @@ static char *read_all(const char *path, int *missing, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    size_t r;
-    while (buf && (r = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += r;
-        if (len + 1 == cap) {
-            if (cap > PROGRESS_MAX) {
-                free(buf);
-                buf = NULL;
-                snprintf(err, errlen, "%s: larger than 16 MB", path);
-                break;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
+    slurp_status st;
+    char *buf = slurp_file(f, PROGRESS_MAX, NULL, &st);
+    int why = errno;
     fclose(f);
-    if (buf)
-        buf[len] = '\0';
+    if (st == SLURP_TOO_BIG)
+        snprintf(err, errlen, "%s: larger than 16 MB", path);
+    else if (st == SLURP_READ_ERROR)
+        snprintf(err, errlen, "%s: %s", path, strerror(why));
+    else if (st == SLURP_NO_MEMORY)
+        snprintf(err, errlen, "%s: out of memory", path);
     return buf;
 }
 

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "models/model.h"
+#include "tutor/slurp.h"
 
 typedef struct {
     const char *path;
@@ -37,37 +38,14 @@ static char *slurp(const loader *l, size_t *len)
         fail(l, "cannot open: %s", strerror(errno));
         return NULL;
     }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (n < cap - 1)
-            break;
-        if (cap > SCRIPT_MAX_BYTES) {
-            free(buf);
-            fclose(f);
-            fail(l, "larger than %u MB; is it a device or a pipe rather than a "
-                 "JSON file?", SCRIPT_MAX_BYTES >> 20);
-            return NULL;
-        }
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int bad = ferror(f);
+    slurp_status st;
+    char *buf = slurp_file(f, SCRIPT_MAX_BYTES, len, &st);
     fclose(f);
-    if (!buf || bad) {
-        fail(l, buf ? "cannot read" : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
+    if (st == SLURP_TOO_BIG)
+        fail(l, "larger than %u MB; is it a device or a pipe rather than a "
+             "JSON file?", SCRIPT_MAX_BYTES >> 20);
+    else if (st != SLURP_OK)
+        fail(l, st == SLURP_READ_ERROR ? "cannot read" : "out of memory");
     return buf;
 }
 
