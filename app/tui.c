@@ -93,6 +93,7 @@ static void sync_settings(tui *t)
 {
     t->scr.model = t->cfg->model;
     t->scr.strategy = t->cfg->strategy;
+    t->scr.strategy_traits = current_strategy(t) ? current_strategy(t)->traits : 0;
     t->scr.n = effective_n(t);
     t->scr.temperature = effective_t(t);
     t->scr.task = t->cfg->strat.task == TASK_24;
@@ -147,6 +148,9 @@ static void start_solve(void *ud, const char *line)
         e.model = t->cfg->model;
         e.n = effective_n(t);
         e.temperature = effective_t(t);
+        e.has_traits = 1;
+        e.strategy_traits = current_strategy(t) ? current_strategy(t)->traits : 0;
+        e.model_caps = model_spec_caps(t->cfg->model);
         view_apply(&t->v, &e, now);
         e = event_make(EV_ERROR);
         e.text = err;
@@ -197,8 +201,8 @@ static void toggle_task(tui *t)
     if (on)
         view_message(&t->v, ROLE_STATUS, now_s(), MSG_S,
                      "Game of 24: type four numbers such as 4 9 10 13; %s%s",
-                     strcmp(t->cfg->strategy, "tot") ? "Ctrl-S to tot shows the search tree"
-                                                      : "tot searches with propose and value",
+                     (t->scr.strategy_traits & STRAT_TREE) ? "the search tree grows in the side pane"
+                     : "Ctrl-S to a tree search (tot) shows the search tree",
                      runner_busy(t->run) ? " (from the next solve)" : "");
     else
         view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "word problems%s",
@@ -231,12 +235,11 @@ static void change_n(tui *t, int delta)
     if (n > 64) n = 64;
     t->cfg->strat.n = n;
     sync_settings(t);
-    const char *s = t->cfg->strategy;
-    int single = !strcmp(s, "direct") || !strcmp(s, "cot") || !strcmp(s, "fewshot");
+    const strategy_info *si = current_strategy(t);
+    int used = si && (si->traits & STRAT_USES_N);
     view_message(&t->v, ROLE_STATUS, now_s(), MSG_S, "%s=%d%s",
-                 !strcmp(s, "beam") ? "beams n" : !strcmp(s, "tot") ? "breadth b"
-                 : !strcmp(s, "mcts") ? "proposals k" : "samples n", n,
-                 single ? " (not used by this strategy; Ctrl-S switches strategy)" : "");
+                 si && si->n_label ? si->n_label : "samples n", n,
+                 used ? "" : " (not used by this strategy; Ctrl-S switches strategy)");
 }
 
 static void change_t(tui *t, double delta)
@@ -285,14 +288,14 @@ static void copy_answer(tui *t)
 static void show_prompt(tui *t)
 {
     const char *name = t->cfg->strategy, *problem = input_text();
-    prompt_style style = !strcmp(name, "direct") ? PROMPT_DIRECT
-                       : !strcmp(name, "fewshot") ? PROMPT_FEWSHOT : PROMPT_COT;
-    int raw = strncmp(t->cfg->model, "builtin", 7) == 0;
+    const strategy_info *si = current_strategy(t);
+    prompt_style style = si ? si->first_prompt : PROMPT_COT;
+    int raw = (model_spec_caps(t->cfg->model) & CAP_RAW_FORMAT) != 0;
     prompt p;
     char title[128], *text;
     if (!*problem) problem = t->v.tr.problem && *t->v.tr.problem ? t->v.tr.problem
                                                                  : "(your problem goes here)";
-    int search = !strcmp(name, "beam") || !strcmp(name, "tot") || !strcmp(name, "mcts");
+    int search = si && (si->traits & STRAT_STEPS);
     if (t->cfg->strat.task == TASK_24 && (search || raw))
         prompt_step(&p, 1, problem, NULL, raw);
     else if (t->cfg->strat.task == TASK_24)
@@ -304,9 +307,9 @@ static void show_prompt(tui *t)
     text = prompt_render(&p);
     prompt_free(&p);
     if (!text) { note(t, ROLE_STATUS_ERROR, "%s", "could not render the prompt"); return; }
-    if (!strcmp(name, "sc"))
-        snprintf(title, sizeof title, "Prompt: sc sends this %d times at T=%.1f",
-                 effective_n(t), effective_t(t));
+    if (si && (si->traits & STRAT_VOTES))
+        snprintf(title, sizeof title, "Prompt: %s sends this %d times at T=%.1f",
+                 name, effective_n(t), effective_t(t));
     else if (search)
         snprintf(title, sizeof title, "Prompt: %s asks for one step at a time, first this", name);
     else snprintf(title, sizeof title, "Prompt: %s", name);

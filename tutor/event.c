@@ -1,6 +1,7 @@
 /* event: construction, copying and the JSON Lines form of run events. */
 #include "tutor/event.h"
 #include "tutor/mem.h"
+#include "tutor/traits.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -147,6 +148,15 @@ static void add_str(cJSON *o, const char *key, const char *s)
     free(clean);
 }
 
+/* A bit set as an array of names; bits without a name are left out. */
+static void add_bits(cJSON *o, const char *key, unsigned bits, const char *(*name)(unsigned))
+{
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    for (unsigned b = 1; a && b; b <<= 1)
+        if ((bits & b) && name(b))
+            cJSON_AddItemToArray(a, cJSON_CreateString(name(b)));
+}
+
 /* Integers go through Raw so 64-bit values print exactly. */
 static void add_int(cJSON *o, const char *key, long long v)
 {
@@ -207,6 +217,10 @@ char *event_to_json_at(const event *ev, long t_ms)
             add_int(o, "seed", ev->seed);
         if (ev->task == 1)
             cJSON_AddStringToObject(o, "task", "24");
+        if (ev->has_traits) {
+            add_bits(o, "traits", ev->strategy_traits, strategy_trait_name);
+            add_bits(o, "model_caps", ev->model_caps, model_cap_name);
+        }
         break;
     case EV_NODE_ADD:
         add_int(o, "node", ev->node);
@@ -354,6 +368,21 @@ tail:
     t->total += t->no_answer;
 }
 
+/* An array of names back into bits; unknown names are ignored. Returns 0
+ * when the key is absent (an older transcript). */
+static int read_bits(const cJSON *o, const char *key, unsigned (*bit)(const char *),
+                     unsigned *out)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key), *it;
+    *out = 0;
+    if (!cJSON_IsArray(a))
+        return 0;
+    cJSON_ArrayForEach(it, a)
+        if (cJSON_IsString(it))
+            *out |= bit(it->valuestring);
+    return 1;
+}
+
 static void read_scores(const cJSON *o, node_scores *s)
 {
     memset(s, 0, sizeof *s);
@@ -403,6 +432,8 @@ int event_from_json_at(const char *line, event *out, long *t_ms)
         ev.temperature = get_num(o, "temperature", 0);
         ev.seed = get_int(o, "seed", -1, -9.2e18, 9.2e18);
         ev.task = get_str(o, "task") && !strcmp(get_str(o, "task"), "24");
+        ev.has_traits = read_bits(o, "traits", strategy_trait_bit, &ev.strategy_traits);
+        read_bits(o, "model_caps", model_cap_bit, &ev.model_caps);
         break;
     case EV_NODE_ADD:
         ev.parent = GET_INT(o, "parent", -1);

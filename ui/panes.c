@@ -7,17 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tutor/traits.h"
 #include "ui/keymap.h"
 #include "ui/paint.h"
 #include "ui/tree.h"
 
+/* The side pane lists samples and votes (else the run's nodes). */
 static int is_sc_like(const ui_screen *s, const view *v)
 {
     int count = 0;
-    if (!v->started) return s->strategy && strcmp(s->strategy, "sc") == 0;
+    if (!v->started) return (s->strategy_traits & STRAT_VOTES) != 0;
     view_focus_index(v, &count);
-    return v->tr.has_votes || count > 1 || v->n > 1 ||
-           (v->strategy[0] && strcmp(v->strategy, "sc") == 0);
+    return v->tr.has_votes || count > 1 || v->n > 1 || (v->strategy_traits & STRAT_VOTES);
 }
 
 /* One column of air on each side, when there is room for it. */
@@ -187,7 +188,7 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
      * one line unless the user opened it (a key toggles): the answer is what
      * to read. The built-in model's "thinking" is its worked steps, the
      * lesson itself, so it stays open. */
-    int folded = na > 0 && nb > 0 && !v->think_open && strcmp(v->model, "builtin") != 0;
+    int folded = na > 0 && nb > 0 && !v->think_open && !(v->model_caps & CAP_RAW_FORMAT);
     if (folded) na = 1;
     nsep = na && nb ? 1 : 0;
     total = na + nsep + nb;

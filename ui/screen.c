@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tutor/traits.h"
 #include "ui/curses.h"
 #include "ui/input.h"
 #include "ui/keymap.h"
@@ -125,6 +126,7 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
         const char *model = busy && v->model[0] ? v->model : (s->model ? s->model : "");
         const char *strat = busy ? v->strategy : (s->strategy ? s->strategy : "");
         int n = busy ? v->n : s->n, k;
+        unsigned traits = busy ? v->strategy_traits : s->strategy_traits;
         double t = busy ? v->temperature : s->temperature;
         memset(seg, 0, sizeof seg);
         if (s->replay) snprintf(seg[SEG_REPLAY], sizeof seg[0], "%s", s->replay);
@@ -134,7 +136,7 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
             snprintf(seg[SEG_WARN], sizeof seg[0], "%s", "INSECURE: TLS not verified");
         k = snprintf(seg[SEG_STRAT], sizeof seg[0], "%s%s",
                      (busy ? v->task : s->task) ? "24: " : "", strat);
-        if (n > 1 || strcmp(strat, "sc") == 0)
+        if (traits & STRAT_USES_N)
             k += snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " n=%d", n);
         if (t >= 0) k += snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " T=%.1f", t);
         if (s->think_setting)
@@ -212,8 +214,8 @@ static void tab_bar(ui_screen *s, const view *v, ui_rect r, int flags)
     int x = r.x;
     if (v->started && view_has_tree(v) && !v->tr.has_votes)
         names[TAB_SIDE] = "Tree";
-    else if (!(v->started ? v->tr.has_votes || !strcmp(v->strategy, "sc")
-                          : s->strategy && !strcmp(s->strategy, "sc")))
+    else if (!(v->started ? v->tr.has_votes || (v->strategy_traits & STRAT_VOTES)
+                          : (s->strategy_traits & STRAT_VOTES)))
         names[TAB_SIDE] = "Run";
     paint_fill(r.y, r.x, r.w, ROLE_TAB);
     for (int t = 0; t < TAB__COUNT; t++) {

@@ -29,6 +29,7 @@ typedef struct {
     /* The settings the next solve will use, shown in the status line
      * when no run is going. Borrowed. */
     const char *model, *strategy;
+    unsigned strategy_traits;   /* the strategy's STRAT_* traits */
     int n;
     double temperature;
     int task;                   /* 1: Game of 24 */

@@ -80,6 +80,8 @@ static int apply(view *v, const event *ev, double now)
         v->n = ev->n;
         v->temperature = ev->temperature;
         v->task = ev->task;
+        v->strategy_traits = ev->strategy_traits;
+        v->model_caps = ev->model_caps;
         v->running = 1;
         v->started = 1;
         if (v->t_start == 0) v->t_start = now;

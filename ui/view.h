@@ -19,6 +19,7 @@ typedef struct {
     char strategy[32], model[256];
     int n;
     int task;               /* the run is a Game of 24 puzzle */
+    unsigned strategy_traits, model_caps;   /* from run_start (tutor/traits.h) */
     double temperature;
     double t_start, t_end;  /* monotonic seconds; t_end 0 while running */
     long elapsed_ms;        /* from EV_DONE */

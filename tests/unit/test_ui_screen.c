@@ -16,6 +16,7 @@
 #include "tests/fixtures/tree_run.h"
 #include "ui/curses.h"
 #include "ui/input.h"
+#include "tutor/traits.h"
 #include "ui/screen.h"
 #include "ui/text.h"
 #include "ui/theme.h"
@@ -67,6 +68,7 @@ static void sc_run(view *v)
     ev = event_make(EV_RUN_START);
     ev.text = "A bakery has 45 croissants. It sells 12, bakes 30 more, then sells 18. How many?";
     ev.strategy = "sc";
+    ev.strategy_traits = STRAT_USES_N | STRAT_VOTES;
     ev.model = "openai:test";
     ev.n = 10;
     ev.temperature = 0.8;
@@ -153,6 +155,7 @@ static void test_80x24(void **state)
     screen_init(&s, 1);
     s.model = "openai:test";
     s.strategy = "sc";
+    s.strategy_traits = STRAT_USES_N | STRAT_VOTES;
     s.n = 10;
     s.temperature = 0.8;
     draw_at(&s, &v, 80, 24);
@@ -205,6 +208,7 @@ static void test_80x24(void **state)
     screen_done(&s);
     screen_init(&s, 0);
     s.strategy = "sc";
+    s.strategy_traits = STRAT_USES_N | STRAT_VOTES;
     draw_at(&s, &v, 80, 24);
     grab(text, sizeof text);
     assert_true(text[0] == '+');
@@ -224,6 +228,7 @@ static void test_every_size(void **state)
     for (int utf8 = 0; utf8 <= 1; utf8++) {
         screen_init(&s, utf8);
         s.strategy = "sc";
+        s.strategy_traits = STRAT_USES_N | STRAT_VOTES;
         s.model = "openai:a-rather-long-model-name-for-the-status-line";
         s.n = 10;
         s.temperature = 0.8;
@@ -271,6 +276,7 @@ static void test_tree_pane(void **state)
     tree_run(apply_ev, &v, 1);
     screen_init(&s, 1);
     s.strategy = "tot";
+    s.strategy_traits = STRAT_USES_N | STRAT_TREE | STRAT_STEPS;
     draw_at(&s, &v, 100, 30);
     grab(text, sizeof text);
     assert_non_null(strstr(text, "Tree \xe2\x80\x94 9 nodes"));
@@ -332,6 +338,7 @@ static void test_tree_and_votes(void **state)
     tally_done(&t);
     screen_init(&s, 1);
     s.strategy = "mcts";
+    s.strategy_traits = STRAT_USES_N | STRAT_TREE | STRAT_STEPS;
     draw_at(&s, &v, 120, 40);
     grab(text, sizeof text);
     assert_non_null(strstr(text, "Tree \xe2\x80\x94 9 nodes"));
