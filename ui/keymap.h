@@ -59,11 +59,14 @@ int keymap_count(void);
 const keymap_entry *keymap_at(int i);
 /* One line saying what an action does. */
 const char *keymap_action_help(ui_action a);
-/* The keys bound to an action, e.g. "F1, ?*" (a '*' marks keys that act
+/* Replaces an action's help line (copied), for text only a higher layer
+ * knows: app/ lists the strategy registry under Ctrl-S this way. */
+void keymap_set_action_help(ui_action a, const char *text);
+/* The keys bound to an action, e.g. "F1, (?)" (brackets mark keys that act
  * only on an empty problem line). Returns the length written. */
 size_t keymap_keys_for(ui_action a, char *buf, size_t cap);
 /* Row i of the help overlay: the keys (paired actions such as n-/n+ share
- * a row: "F5/F6, -/+*") and what they do. Returns 0 past the last row.
+ * a row: "F5/F6, (-/+)") and what they do. Returns 0 past the last row.
  * Every action appears in exactly one row. */
 int keymap_help_row(int i, char *keys, size_t cap, const char **help);
 /* The first key name bound to an action, for hints ("F1"). */

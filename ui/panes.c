@@ -105,10 +105,24 @@ static void welcome(ui_screen *s, ui_rect in)
     wrap_done(&w);
 }
 
+/* The Thinking pane's first line for this frame: the scroll the keys
+ * asked for, settled against this many lines (layout_scroll). */
+static int settle_top(view *v, int lines, int page)
+{
+    int max_top = lines > page ? lines - page : 0, top;
+    if (v->scroll_asked) {
+        v->scroll = layout_scroll(lines, page, v->scroll, &v->follow,
+                                  v->scroll_lines + v->scroll_pages * layout_page_step(page));
+        v->scroll_asked = v->scroll_lines = v->scroll_pages = 0;
+    }
+    top = v->follow ? max_top : (v->scroll > max_top ? max_top : v->scroll);
+    return top < 0 ? 0 : top;
+}
+
 /* The path to the node Enter picked in the tree: the problem, then each
  * step with the checker's marks. Re-made each frame (a path is short), so
  * a step still streaming shows as it grows. */
-static void path_view(ui_screen *s, const view *v, ui_rect r)
+static void path_view(ui_screen *s, view *v, ui_rect r)
 {
     const glyphs *g = paint_glyphs(s->utf8);
     ui_rect in = padded(layout_inner(r));
@@ -121,12 +135,9 @@ static void path_view(ui_screen *s, const view *v, ui_rect r)
     if (!text || in.w <= 0 || in.h <= 0) { free(text); return; }
     wrap_init(&w);
     text_wrap(&w, text, strlen(text), 0, in.w, 0);
-    s->page = in.h;
-    s->max_top = w.n > in.h ? w.n - in.h : 0;
-    top = v->follow ? s->max_top : (v->scroll > s->max_top ? s->max_top : v->scroll);
-    s->top = top < 0 ? 0 : top;
-    for (int row = 0; row < in.h && s->top + row < w.n; row++) {
-        const wrap_line *l = &w.v[s->top + row];
+    top = settle_top(v, w.n, in.h);
+    for (int row = 0; row < in.h && top + row < w.n; row++) {
+        const wrap_line *l = &w.v[top + row];
         const char *line = text + l->off;
         ui_role role = !strncmp(line, "Problem:", 8) || !strncmp(line, "Answer:", 7) ? ROLE_TITLE
                      : strstr(line, g->cross) && strncmp(g->cross, "x", 1) ? ROLE_NODE_WRONG
@@ -137,7 +148,7 @@ static void path_view(ui_screen *s, const view *v, ui_rect r)
     free(text);
 }
 
-void pane_thinking(ui_screen *s, const view *v, ui_rect r)
+void pane_thinking(ui_screen *s, view *v, ui_rect r)
 {
     const glyphs *g = paint_glyphs(s->utf8);
     int id = view_focus(v);
@@ -199,11 +210,7 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
         else if (!n->error)
             paint_str(in.y, in.x, in.w, "(no text)", ROLE_DIM);
     }
-    s->page = in.h;
-    s->max_top = total > in.h ? total - in.h : 0;
-    top = v->follow ? s->max_top : (v->scroll > s->max_top ? s->max_top : v->scroll);
-    if (top < 0) top = 0;
-    s->top = top;
+    top = settle_top(v, total, in.h);
     for (int row = 0; row < in.h && top + row < total; row++) {
         int i = top + row;
         if (folded && i == 0) {
@@ -237,7 +244,7 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
     /* where the view is, on the top border, only when it does not follow */
     if (total > in.h && !v->follow) {
         snprintf(foot, sizeof foot, " %s%s %d-%d/%d ",
-                 top > 0 ? g->up : "", top < s->max_top ? g->down : "",
+                 top > 0 ? g->up : "", top + in.h < total ? g->down : "",
                  top + 1, top + in.h < total ? top + in.h : total, total);
         if (text_width(title, strlen(title)) + text_width(foot, strlen(foot)) + 8 < r.w)
             paint_box_tag(r, foot, ROLE_NOTICE);

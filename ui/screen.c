@@ -63,15 +63,24 @@ void screen_overlay(ui_screen *s, ui_overlay o, const char *title, char *text)
     free(s->overlay_text);
     s->overlay_text = text;
     s->overlay = o;
-    s->overlay_top = 0;
+    s->overlay_top = s->overlay_lines = s->overlay_pages = 0;
     snprintf(s->overlay_title, sizeof s->overlay_title, "%s", title ? title : "");
 }
 
-void screen_scroll_overlay(ui_screen *s, int delta)
+void screen_scroll_overlay(ui_screen *s, int lines, int pages)
 {
-    s->overlay_top += delta;
-    if (s->overlay_top > s->overlay_max) s->overlay_top = s->overlay_max;
-    if (s->overlay_top < 0) s->overlay_top = 0;
+    s->overlay_lines += lines;
+    s->overlay_pages += pages;
+}
+
+/* The overlay's first line this frame; returns the last possible one. */
+static int settle_overlay(ui_screen *s, int lines, int page)
+{
+    int follow = 0;
+    s->overlay_top = layout_scroll(lines, page, s->overlay_top, &follow,
+                                   s->overlay_lines + s->overlay_pages * layout_page_step(page));
+    s->overlay_lines = s->overlay_pages = 0;
+    return lines > page ? lines - page : 0;
 }
 
 /* ---- status line ---- */
@@ -280,7 +289,7 @@ static void help_overlay(ui_screen *s)
     int n = 0, keyw = 0, total = 0, narrow, boxw;
     static const char *const footer[] = {
         "",
-        "* only when the problem line is empty",
+        "(key) only when the problem line is empty",
         "tree: only while the tree pane has the keys (Ctrl-T or F9; Esc gives them back)",
         "Problem line: emacs keys (Ctrl-A/E/K/U/W, Alt-B/F), Up/Down for history, "
         "Ctrl-R to search it.",
@@ -309,17 +318,15 @@ static void help_overlay(ui_screen *s)
     in = layout_inner(r);
     paint_clear(r, ROLE_HELP);
     paint_box(g, r, "Keys", ROLE_TITLE);
-    s->overlay_page = in.h;
-    s->overlay_max = total > in.h ? total - in.h : 0;
-    if (s->overlay_top > s->overlay_max) s->overlay_top = s->overlay_max;
+    int max = settle_overlay(s, total, in.h);
     for (int row = 0; row < in.h && s->overlay_top + row < total; row++) {
         const help_line *l = &lines[s->overlay_top + row];
         int y = in.y + row;
         if (l->key) paint_str(y, in.x + 1, keyw, l->key, ROLE_HELP_KEY);
         paint_text(y, in.x + l->indent, in.w - l->indent, l->s, l->len, l->role);
     }
-    if (s->overlay_max > 0)
-        paint_box_footer(g, r, s->overlay_top < s->overlay_max ? " more: PgDn " : " PgUp ",
+    if (max > 0)
+        paint_box_footer(g, r, s->overlay_top < max ? " more: PgDn " : " PgUp ",
                          ROLE_NOTICE);
 }
 
@@ -335,14 +342,12 @@ static void text_overlay(ui_screen *s)
     if (in.w <= 0 || in.h <= 0) return;
     wrap_init(&w);
     text_wrap(&w, t, strlen(t), 0, in.w - 1, 0);
-    s->overlay_page = in.h;
-    s->overlay_max = w.n > in.h ? w.n - in.h : 0;
-    if (s->overlay_top > s->overlay_max) s->overlay_top = s->overlay_max;
+    int max = settle_overlay(s, w.n, in.h);
     for (int row = 0; row < in.h && s->overlay_top + row < w.n; row++) {
         wrap_line *l = &w.v[s->overlay_top + row];
         paint_text(in.y + row, in.x + 1, in.w - 1, t + l->off, l->len, ROLE_HELP);
     }
-    paint_box_footer(g, r, s->overlay_max > 0 ? " PgUp/PgDn  Esc closes " : " Esc closes ", ROLE_NOTICE);
+    paint_box_footer(g, r, max > 0 ? " PgUp/PgDn  Esc closes " : " Esc closes ", ROLE_NOTICE);
     wrap_done(&w);
 }
 
@@ -383,7 +388,6 @@ static void too_small(const ui_screen *s, const layout *l)
 void screen_new_run(ui_screen *s)
 {
     s->wrap_node = -1;
-    s->top = s->max_top = 0;
 }
 
 void screen_draw(ui_screen *s, view *v, double now)

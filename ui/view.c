@@ -144,6 +144,13 @@ static int apply(view *v, const event *ev, double now)
     return 1;
 }
 
+void view_scroll(view *v, int lines, int pages)
+{
+    v->scroll_asked = 1;
+    v->scroll_lines += lines;
+    v->scroll_pages += pages;
+}
+
 int view_followable(const view *v, int *ids, int cap)
 {
     int k = 0;
@@ -193,6 +200,7 @@ void view_cycle(view *v, int delta)
         const trace_node *n = trace_cget(&v->tr, v->focus);
         v->follow = n && n->status == NS_STREAMING;
         v->scroll = 0;
+        v->scroll_asked = v->scroll_lines = v->scroll_pages = 0;
     }
 }
 

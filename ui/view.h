@@ -41,6 +41,9 @@ typedef struct {
     int focus;
     int follow;             /* stick to the bottom as text streams */
     int scroll;             /* first shown line when !follow */
+    /* Scrolling asked for by keys since the last frame, which settles it
+     * (layout_scroll) once the pane's lines are known. */
+    int scroll_asked, scroll_lines, scroll_pages;
     int path_node;          /* >= 0: the Thinking pane shows the path to this
                              * node (Enter in the tree) instead of a sample */
 
@@ -73,6 +76,9 @@ int view_focus(const view *v);
 int view_focus_index(const view *v, int *count);
 /* Moves the focus by delta (wraps around); leaves the path view. */
 void view_cycle(view *v, int delta);
+/* Asks the Thinking pane to scroll by lines plus pages; the next frame
+ * settles it. */
+void view_scroll(view *v, int lines, int pages);
 
 /* 1 when the side pane should show the run's tree (tree_wanted). */
 int view_has_tree(const view *v);
