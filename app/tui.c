@@ -61,6 +61,8 @@ void tui_take_event(tui *t, event *ev, double now)
         view_message(&t->v, ROLE_STATUS_ERROR, now, MSG_S, "%s", ev->text);
     } else if (ev->kind == EV_NOTICE && ev->text && !strchr(t->v.notice, '\n')) {
         view_message(&t->v, ROLE_STATUS, now, MSG_S, "%s", ev->text);   /* the first one */
+    } else if (ev->kind == EV_NOTICE && ev->text) {
+        msglog_add(&t->msgs, ROLE_STATUS, time(NULL), ev->text);        /* the rest: the log */
     }
     t->events++;
     t->dirty = 1;
@@ -143,6 +145,9 @@ static int setup(tui *t, char *err, size_t errlen)
     text_set_utf8(utf8);
     screen_init(&t->scr, utf8 && !t->cfg->ascii);
     view_init(&t->v);
+    msglog_init(&t->msgs);
+    tui_help_init();
+    t->v.msgs = &t->msgs;
     input_init(t->state_dir[0] ? t->state_dir : NULL, tui_start_solve, t, imsg, sizeof imsg);
     input_set_task24(t->cfg->strat.task == TASK_24);
     if (!hmsg[0]) snprintf(hmsg, sizeof hmsg, "%s", imsg);
@@ -166,6 +171,7 @@ static void teardown(tui *t)
     input_done();
     screen_done(&t->scr);
     view_done(&t->v);
+    msglog_done(&t->msgs);
     free(t->paste);
 }
 

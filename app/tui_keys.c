@@ -37,9 +37,11 @@ void tui_start_solve(void *ud, const char *line)
              "4 9 10 13 (Ctrl-G goes back to word problems).");
         return;
     }
+    view_reset(&t->v, now);
+    /* the last run's notice was about the last problem (the log keeps it) */
+    t->v.msg[0] = 0;
     if (input_history_add(line, msg, sizeof msg) < 0 && msg[0])
         tui_note(t, ROLE_STATUS_ERROR, "%s", msg);
-    view_reset(&t->v, now);
     screen_new_run(&t->scr);
     t->cfg->strat.name = t->cfg->strategy;
     if (runner_start(t->run, t->cfg, line, err, sizeof err) < 0) {
@@ -103,8 +105,33 @@ static void copy_answer(tui *t)
     t->dirty = 1;
 }
 
+static void show_messages(tui *t)
+{
+    char title[64], *text = msglog_text(&t->msgs);
+    if (!text) { tui_note(t, ROLE_STATUS_ERROR, "%s", "out of memory"); return; }
+    snprintf(title, sizeof title, "Messages (%d), oldest first", msglog_count(&t->msgs));
+    screen_overlay(&t->scr, OVERLAY_TEXT, title, text);
+}
+
+/* A replay shows a saved run: the keys that set up the next run have no
+ * next run to set up, and would make the status line lie about this one. */
+static int replay_refuses(tui *t, ui_action a)
+{
+    switch (a) {
+    case ACT_STRATEGY: case ACT_N_DOWN: case ACT_N_UP: case ACT_T_DOWN: case ACT_T_UP:
+    case ACT_TASK: case ACT_THINK:
+        if (!t->rp) return 0;
+        tui_note(t, ROLE_STATUS, "%s", "a replay shows a saved run: its settings stay as "
+                 "recorded (run ponder to solve with other settings)");
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static void do_action(tui *t, ui_action a, int key)
 {
+    if (replay_refuses(t, a)) return;
     switch (a) {
     case ACT_NONE: {
         char msg[256] = "";
@@ -160,6 +187,7 @@ static void do_action(tui *t, ui_action a, int key)
         tui_tree_action(t, a);
         break;
     case ACT_EXPORT_MD: tui_export(t, "md"); break;
+    case ACT_MESSAGES: show_messages(t); break;
     case ACT_REPLAY_STEP: case ACT_REPLAY_NODE: case ACT_REPLAY_PAUSE:
         tui_replay_key(t, a);
         break;
@@ -178,7 +206,8 @@ static void overlay_key(tui *t, int key)
     else if (a == ACT_PAGE_UP) screen_scroll_overlay(s, 0, -1);
     else if (a == ACT_PAGE_DOWN || key == ' ') screen_scroll_overlay(s, 0, 1);
     else if (a == ACT_INTERRUPT) { screen_overlay(s, OVERLAY_NONE, NULL, NULL); do_action(t, a, key); }
-    else if (a == ACT_CANCEL || a == ACT_HELP || a == ACT_SUBMIT || a == ACT_PROMPT || key == 'q')
+    else if (a == ACT_CANCEL || a == ACT_HELP || a == ACT_SUBMIT || a == ACT_PROMPT ||
+             a == ACT_MESSAGES || key == 'q')
         screen_overlay(s, OVERLAY_NONE, NULL, NULL);
     t->dirty = 1;
 }

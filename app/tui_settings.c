@@ -1,5 +1,6 @@
 /* tui_settings: the settings the next solve will use, changed by keys
  * (strategy, task, n, T, think), and the prompt the strategy would send. */
+#include "app/tui.h"
 #include "app/tui_state.h"
 
 #include <stdio.h>
@@ -7,6 +8,16 @@
 
 #include "tutor/prompt.h"
 #include "ui/input.h"
+
+void tui_help_init(void)
+{
+    char buf[256];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "switch strategy:");
+    for (int i = 0; strategy_at(i) && len < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s %s", i ? "," : "",
+                                strategy_at(i)->name);
+    keymap_set_action_help(ACT_STRATEGY, buf);
+}
 
 const strategy_info *tui_strategy(const tui *t)
 {
@@ -160,6 +171,6 @@ void tui_show_prompt(tui *t)
     else if (search)
         snprintf(title, sizeof title, "Prompt: %s asks for one step at a time, first this", name);
     else snprintf(title, sizeof title, "Prompt: %s", name);
-    screen_overlay(&t->scr, OVERLAY_PROMPT, title, text);
+    screen_overlay(&t->scr, OVERLAY_TEXT, title, text);
     t->dirty = 1;
 }

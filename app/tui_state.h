@@ -46,6 +46,7 @@ typedef struct {
     size_t paste_len, paste_total;
     char state_dir[1024];
     char think_buf[32];     /* the --think setting as shown */
+    msglog msgs;            /* every status-line message, whole (Alt-L) */
     replay *rp;             /* `ponder replay`: the saved run being shown */
     char replay_line[320];  /* its status-line segment */
     int replay_ended;       /* the end of the replay has been announced */

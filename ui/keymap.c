@@ -49,6 +49,7 @@ static const keymap_entry table[] = {
     { KM_FN(KEY_F(12)),   "F12",       ACT_THINK_OPEN,  KM_ANY },
     { '~',                "~",         ACT_THINK_OPEN,  KM_EMPTY },
     { KM_ALT('m'),        "Alt-M",     ACT_EXPORT_MD,   KM_ANY },
+    { KM_ALT('l'),        "Alt-L",     ACT_MESSAGES,    KM_ANY },
     { KM_CTRL('z'),       "Ctrl-Z",    ACT_SUSPEND,     KM_ANY },
     /* tree focus */
     { KM_FN(KEY_DOWN),    "Down",      ACT_TREE_DOWN,   KM_TREE },
@@ -135,6 +136,7 @@ static const char *const help_text[ACT__COUNT] = {
     [ACT_TREE_LEAVE]  = "tree: give the keys back to the problem line",
     [ACT_TREE_EXPORT_MD] = "tree: write the run up as Markdown (ponder-run-*.md)",
     [ACT_EXPORT_MD]   = "write the run up as Markdown, to ponder-run-*.md here",
+    [ACT_MESSAGES]    = "the message log: every status-line message in full (Esc closes)",
     [ACT_REPLAY_STEP] = "replay: the next event (and pause)",
     [ACT_REPLAY_NODE] = "replay: on to the next new node (and pause)",
     [ACT_REPLAY_PAUSE] = "replay: pause or go on",

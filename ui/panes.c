@@ -86,7 +86,9 @@ static void welcome(ui_screen *s, ui_rect in)
     const char *lines[6];
     int k = 0, y = in.y;
     wrap_lines w;
-    lines[k++] = "Type a math word problem below and press Enter.";
+    lines[k++] = s->task ? "Type a Game of 24 puzzle below, four numbers such as 4 9 10 13, "
+                           "and press Enter: make 24 with each number once."
+                         : "Type a math word problem below and press Enter.";
     lines[k++] = "";
     snprintf(buf, sizeof buf, "The model will solve it with the %s strategy; its reasoning "
              "streams here as it is written.", s->strategy ? s->strategy : "chosen");

@@ -117,8 +117,18 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
         return;
     }
     if (msg) {
-        paint_str(r.y, x + 1, r.x + r.w - rw - x - 1, msg,
-                  v->msg_role == ROLE_STATUS_ERROR ? ROLE_STATUS_ERROR : ROLE_STATUS);
+        /* a message too long for the row says where to read it whole */
+        ui_role role = v->msg_role == ROLE_STATUS_ERROR ? ROLE_STATUS_ERROR : ROLE_STATUS;
+        int avail = r.x + r.w - rw - x - 1, hw;
+        char hint[48];
+        snprintf(hint, sizeof hint, " (%s: all)", keymap_first_key(ACT_MESSAGES));
+        hw = text_width(hint, strlen(hint));
+        if (text_width(msg, strlen(msg)) > avail && avail > 2 * hw) {
+            int w = paint_str(r.y, x + 1, avail - hw, msg, role);
+            paint_str(r.y, x + 1 + w, hw, hint, ROLE_STATUS);
+        } else {
+            paint_str(r.y, x + 1, avail, msg, role);
+        }
         return;
     }
     if (v->running && v->retry[0]) {
@@ -424,7 +434,7 @@ void screen_draw(ui_screen *s, view *v, double now)
     input_line(l->input, &cy, &cx);
     status_line(s, v, l->status, now);
     if (s->overlay == OVERLAY_HELP) help_overlay(s);
-    else if (s->overlay == OVERLAY_PROMPT) text_overlay(s);
+    else if (s->overlay == OVERLAY_TEXT) text_overlay(s);
     if (s->overlay == OVERLAY_NONE && !s->quit_prompt && v->tree.searching) {
         curs_set(1);
         move(l->status.y, s->search_x < l->status.x + l->status.w ? s->search_x : l->status.w - 1);

@@ -11,7 +11,8 @@
 #include "ui/text.h"
 #include "ui/view.h"
 
-typedef enum { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_PROMPT } ui_overlay;
+/* OVERLAY_TEXT shows the text given (the prompt, the message log). */
+typedef enum { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_TEXT } ui_overlay;
 
 typedef struct {
     wrap_lines lines;

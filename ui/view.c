@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tutor/mem.h"
 
@@ -36,11 +37,13 @@ void view_reset(view *v, double now)
     ui_role role = v->msg_role;
     double until = v->msg_until;
     int compact = v->tree.compact, think_open = v->think_open;
+    msglog *msgs = v->msgs;
     memcpy(msg, v->msg, sizeof msg);
     view_done(v);
     view_init(v);
     v->tree.compact = compact;
     v->think_open = think_open;
+    v->msgs = msgs;
     memcpy(v->msg, msg, sizeof msg);
     v->msg_role = role;
     v->msg_until = until;
@@ -241,6 +244,8 @@ void view_message(view *v, ui_role role, double now, double secs, const char *fm
     va_end(ap);
     v->msg_role = role;
     v->msg_until = secs > 0 ? now + secs : 0;
+    if (v->msgs)
+        msglog_add(v->msgs, role, time(NULL), v->msg);
 }
 
 const char *view_current_message(const view *v, double now)

@@ -9,6 +9,7 @@
 #define PONDER_UI_VIEW_H
 #include "tutor/export.h"
 #include "tutor/trace.h"
+#include "ui/msglog.h"
 #include "ui/theme.h"
 #include "ui/tree.h"
 
@@ -50,7 +51,9 @@ typedef struct {
     tree_view tree;         /* the side pane's tree (ui/tree.h) */
     event_log log;          /* every event of the current run, in order */
 
-    /* One transient message for the status line. */
+    /* One transient message for the status line; each is also kept
+     * whole in msgs (borrowed, may be NULL), which outlives runs. */
+    msglog *msgs;
     char msg[512];
     ui_role msg_role;
     double msg_until;       /* 0: until replaced */
