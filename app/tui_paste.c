@@ -5,17 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tutor/utf8.h"
 #include "ui/input.h"
 
 void tui_paste_char(tui *t, wint_t wc)
 {
-    char mb[8];
-    int n = 0;
-    unsigned c = (unsigned)wc;
-    if (c < 0x80) mb[n++] = (char)c;
-    else if (c < 0x800) { mb[n++] = (char)(0xc0 | c >> 6); mb[n++] = (char)(0x80 | (c & 0x3f)); }
-    else if (c < 0x10000) { mb[n++] = (char)(0xe0 | c >> 12); mb[n++] = (char)(0x80 | (c >> 6 & 0x3f)); mb[n++] = (char)(0x80 | (c & 0x3f)); }
-    else { mb[n++] = (char)(0xf0 | c >> 18); mb[n++] = (char)(0x80 | (c >> 12 & 0x3f)); mb[n++] = (char)(0x80 | (c >> 6 & 0x3f)); mb[n++] = (char)(0x80 | (c & 0x3f)); }
+    char mb[4];
+    int n = utf8_encode((unsigned)wc, mb);      /* 0: a surrogate, dropped */
     t->paste_total += (size_t)n;
     if (!t->paste) t->paste = malloc(PASTE_CAP);
     if (t->paste && t->paste_len + (size_t)n <= PASTE_CAP) {

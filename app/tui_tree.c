@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "tutor/export.h"
+#include "tutor/utf8.h"
 #include "ui/curses.h"          /* KEY_* codes only */
 
 /* After the tree's cursor moved: the Thinking pane shows that node. */
@@ -108,14 +109,9 @@ void tui_tree_search_key(tui *t, int key)
         return;
     }
     if (key >= 0x20 && key < 0x110000 && key != 0x7f) {
-        char mb[8];
-        unsigned c = (unsigned)key;
-        int n = 0;
-        if (c < 0x80) mb[n++] = (char)c;
-        else if (c < 0x800) { mb[n++] = (char)(0xc0 | c >> 6); mb[n++] = (char)(0x80 | (c & 0x3f)); }
-        else if (c < 0x10000) { mb[n++] = (char)(0xe0 | c >> 12); mb[n++] = (char)(0x80 | (c >> 6 & 0x3f)); mb[n++] = (char)(0x80 | (c & 0x3f)); }
-        else { mb[n++] = (char)(0xf0 | c >> 18); mb[n++] = (char)(0x80 | (c >> 12 & 0x3f)); mb[n++] = (char)(0x80 | (c >> 6 & 0x3f)); mb[n++] = (char)(0x80 | (c & 0x3f)); }
-        if (len + (size_t)n < sizeof tv->search) {
+        char mb[4];
+        int n = utf8_encode((unsigned)key, mb);     /* 0: a surrogate */
+        if (n > 0 && len + (size_t)n < sizeof tv->search) {
             memcpy(tv->search + len, mb, (size_t)n);
             tv->search[len + (size_t)n] = 0;
         }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "models/json.h"
-#include "models/utf8.h"
+#include "tutor/utf8.h"
 
 void anthropic_ev_init(anthropic_ev *st)
 {

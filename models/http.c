@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <time.h>
 #include <cjson/cJSON.h>
-#include "models/utf8.h"
+#include "tutor/utf8.h"
 
 enum { ST_IDLE, ST_RUNNING, ST_WAITING, ST_ENDED };
 #define ERRBODY_CAP (64 * 1024)     /* bytes of an error body kept */

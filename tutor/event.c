@@ -2,6 +2,7 @@
 #include "tutor/event.h"
 #include "tutor/mem.h"
 #include "tutor/traits.h"
+#include "tutor/utf8.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -89,51 +90,13 @@ static int lookup(const char *const *table, int n, const char *name)
 
 /* ---- UTF-8 ---- */
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if s does not start
- * one: no overlongs, no surrogates, nothing above U+10FFFF. */
-static int utf8_seq_len(const unsigned char *s)
+/* A copy of s that is valid UTF-8 (tutor/utf8.c: invalid bytes become
+ * U+FFFD; cJSON escapes the controls). Caller frees. */
+static char *json_text(const char *s)
 {
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    int n;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c == 0xE0) { n = 3; lo = 0xA0; }
-    else if (c == 0xED) { n = 3; hi = 0x9F; }
-    else if (c >= 0xE1 && c <= 0xEF) n = 3;
-    else if (c == 0xF0) { n = 4; lo = 0x90; }
-    else if (c == 0xF4) { n = 4; hi = 0x8F; }
-    else if (c >= 0xF1 && c <= 0xF3) n = 4;
-    else return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (int i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return n;
-}
-
-/* A copy of s that is valid UTF-8: each byte that does not begin a valid
- * sequence becomes U+FFFD. Caller frees. */
-static char *utf8_clean(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s);
-    char *out = mem_alloc(3 * len + 1), *o = out;
-    while (*p) {
-        int n = utf8_seq_len(p);
-        if (n) {
-            memcpy(o, p, (size_t)n);
-            o += n;
-            p += n;
-        } else {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            p++;
-        }
-    }
-    *o = '\0';
+    char *out = mem_alloc(3 * len + 1);
+    utf8_repair(out, s, len);
     return out;
 }
 
@@ -143,7 +106,7 @@ static void add_str(cJSON *o, const char *key, const char *s)
 {
     if (!s)
         return;
-    char *clean = utf8_clean(s);
+    char *clean = json_text(s);
     cJSON_AddStringToObject(o, key, clean);
     free(clean);
 }
@@ -169,7 +132,7 @@ static void add_votes(cJSON *o, const tally *t)
 {
     cJSON *v = cJSON_AddObjectToObject(o, "votes");
     for (int i = 0; i < t->n; i++) {
-        char *clean = utf8_clean(t->e[i].answer ? t->e[i].answer : "");
+        char *clean = json_text(t->e[i].answer ? t->e[i].answer : "");
         add_int(v, clean, t->e[i].count);
         free(clean);
     }
@@ -177,7 +140,7 @@ static void add_votes(cJSON *o, const tally *t)
         return;
     cJSON *w = cJSON_AddObjectToObject(o, "weights");
     for (int i = 0; i < t->n; i++) {
-        char *clean = utf8_clean(t->e[i].answer ? t->e[i].answer : "");
+        char *clean = json_text(t->e[i].answer ? t->e[i].answer : "");
         cJSON_AddNumberToObject(w, clean, t->e[i].weight);
         free(clean);
     }

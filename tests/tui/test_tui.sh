@@ -270,9 +270,10 @@ if screen notes | grep -qF '**'; then bad "help: no key reads **" "$(screen note
 else ok "help: no key reads **"; fi
 check "help: the message log's key is listed" notes 'Alt-L .*message log' 5
 T send-keys -t notes Escape
-T send-keys -t notes -l "The quixotic zebra juggled 17 xylophones beside purple volcanoes while giraffes danced. How many?"
+ZEBRA="The quixotic zebra juggled 17 xylophones beside purple volcanoes while giraffes danced. How many?"
+T send-keys -t notes -l "$ZEBRA"
 T send-keys -t notes Enter
-check "notice: the status line shows it, cut, with the log's key" notes 'outside what the built-in model knows.*\(Alt-L: all\)' 30
+check "notice: cut on the status line, with the log's key" notes 'outside what the built-in model knows.*\(Alt-L: all\)' 30
 T send-keys -t notes M-l
 check "message log: Alt-L opens it" notes 'Messages \([0-9]+\), oldest first' 5
 check "message log: the notice is there whole" notes '\(--model openai:NAME\)\.' 5
@@ -280,17 +281,26 @@ T send-keys -t notes Escape
 wait_for notes 'Messages \(' 1
 if screen notes | grep -q 'Messages ('; then bad "message log: Esc closes it" "$(screen notes)"
 else ok "message log: Esc closes it"; fi
-T send-keys -t notes -l "Sam has 5 apples and buys 3 more. How many apples does Sam have now?"
-T send-keys -t notes Enter
-# right after the next run's answer: the old notice (6 s long) must be gone
-if wait_for notes 'Answer +[0-9]+ +\([0-9]+ of 10' 30 && ! screen notes | tail -1 | grep -q 'outside what'; then
-    ok "the next run clears the last problem's notice"
-else bad "the next run clears the last problem's notice" "$(screen notes)"; fi
-T send-keys -t notes M-l
-check "message log: keeps the old notice after the next run" notes 'outside what the built-in' 5
-T send-keys -t notes Escape
 T send-keys -t notes C-d
 check_exit "notes quit" notes
+
+# a new run clears the last problem's notice (cot: one fast sample each)
+start_ponder stale 1 C.UTF-8 --model builtin -s cot --seed 7
+T send-keys -t stale -l "$ZEBRA"
+T send-keys -t stale Enter
+check "notice: the status line shows it" stale 'outside what the built-in model knows' 30
+check "notice: the first run ends" stale 'Thinking \(done\)' 30
+T send-keys -t stale -l "Sam has 5 apples and buys 3 more. How many apples does Sam have now?"
+T send-keys -t stale Enter
+# right after the next run's steps: the old notice (6 s long) must be gone
+if wait_for stale '5 \+ 3 = 8' 30 && ! screen stale | tail -1 | grep -q 'outside what'; then
+    ok "the next run clears the last problem's notice"
+else bad "the next run clears the last problem's notice" "$(screen stale)"; fi
+T send-keys -t stale M-l
+check "message log: keeps the old notice after the next run" stale '[0-9]{2}:[0-9]{2}:[0-9]{2}  This problem is outside what' 5
+T send-keys -t stale Escape
+T send-keys -t stale C-d
+check_exit "stale quit" stale
 
 # ---- a replay: the keys that set up a run say so and change nothing ----
 run=$(ls "$tmp"/notes/data/ponder/runs/*.jsonl 2>/dev/null | head -n1)
