@@ -16,6 +16,10 @@
 #include "app/runs.h"
 #include "strategies/sample.h"
 
+/* Wake bytes: an event was queued, or the run thread is returning. */
+#define WAKE_EVENT "e"
+#define WAKE_EXIT "d"
+
 typedef struct qitem {
     event *ev;
     struct qitem *next;
@@ -27,6 +31,7 @@ struct runner {
     int wake[2];                /* run thread writes, UI thread polls [0] */
     pthread_t thread;
     int thread_live;            /* joined yet? (UI thread only) */
+    int done_popped;            /* this run's EV_DONE reached the UI (UI thread only) */
     atomic_int busy;
     atomic_int cancel;
     strategy_ctx ctx;
@@ -82,7 +87,7 @@ static void push(void *ud, const event *ev)
      * so only the push onto an empty queue needs to wake it. A full pipe
      * already means "wake up": EAGAIN is fine. */
     if (was_empty) {
-        ssize_t w = write(r->wake[1], "e", 1);
+        ssize_t w = write(r->wake[1], WAKE_EVENT, 1);
         (void)w;
     }
 }
@@ -97,7 +102,9 @@ static void *run_thread(void *ud)
         set_warning(r, err);
     r->tw = NULL;
     atomic_store(&r->busy, 0);
-    ssize_t w = write(r->wake[1], "d", 1);
+    /* The thread's last act: the UI joins it on reading this byte, so the
+     * transcript's fsync above never holds up the UI's done event. */
+    ssize_t w = write(r->wake[1], WAKE_EXIT, 1);
     (void)w;
     return NULL;
 }
@@ -173,11 +180,11 @@ static int ensure_model(runner *r, char *err, size_t errlen)
 int runner_start(runner *r, const app_config *cfg, const char *problem,
                  char *err, size_t errlen)
 {
-    if (atomic_load(&r->busy)) {
+    if (runner_busy(r)) {
         snprintf(err, errlen, "a solve is already running; press Esc to cancel it");
         return -1;
     }
-    join(r);
+    join(r);                    /* done was shown; the thread may still be syncing */
     r->cfg = *cfg;
     r->cfg.strat.name = r->cfg.strategy;
     if (ensure_model(r, err, errlen) < 0)
@@ -214,6 +221,7 @@ int runner_start(runner *r, const app_config *cfg, const char *problem,
         return -1;
     }
     r->thread_live = 1;
+    r->done_popped = 0;
     return 0;
 }
 
@@ -238,14 +246,16 @@ int runner_take_warning(runner *r, char *buf, size_t cap)
 
 int runner_busy(const runner *r)
 {
-    return atomic_load(&((runner *)r)->busy);
+    return atomic_load(&((runner *)r)->busy) && !r->done_popped;
 }
 
 event *runner_pop(runner *r)
 {
     char buf[256];
-    while (read(r->wake[0], buf, sizeof buf) > 0)
-        ;
+    ssize_t got;
+    while ((got = read(r->wake[0], buf, sizeof buf)) > 0)
+        if (memchr(buf, WAKE_EXIT[0], (size_t)got))
+            join(r);            /* the thread has returned, or is about to */
     pthread_mutex_lock(&r->mu);
     qitem *q = r->head;
     if (q) {
@@ -259,6 +269,6 @@ event *runner_pop(runner *r)
     event *ev = q->ev;
     free(q);
     if (ev->kind == EV_DONE)
-        join(r);                /* done is the run thread's last push */
+        r->done_popped = 1;     /* the thread is joined on its own wake byte */
     return ev;
 }
