@@ -47,7 +47,7 @@ void tui_start_solve(void *ud, const char *line)
     if (runner_start(t->run, t->cfg, line, err, sizeof err) < 0) {
         /* shown like any failed run: the answer pane says why */
         event e = event_make(EV_RUN_START);
-        e.text = (char *)line;
+        e.text = line;
         e.strategy = t->cfg->strategy;
         e.model = t->cfg->model;
         e.n = tui_effective_n(t);

@@ -14,7 +14,7 @@ static void say(strategy_ctx *ctx, int node, const char *text)
     event ev = event_make(EV_TEXT);
     ev.node = node;
     ev.ch = CH_ANSWER;
-    ev.text = (char *)text;
+    ev.text = text;
     strategy_emit(ctx, &ev);
 }
 

@@ -70,7 +70,7 @@ static void on_delta(void *ud, int req, int sample, channel ch,
     ev.node = g->out[k].node;
     ev.ch = ch;
     ev.tokens = tokens;
-    ev.text = (char *)text;
+    ev.text = text;
     strategy_emit(g->ctx, &ev);
 }
 
@@ -99,7 +99,7 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
     if (r->error) {
         event ev = event_make(EV_ERROR);
         ev.node = o->node;
-        ev.text = (char *)r->error;
+        ev.text = r->error;
         strategy_emit(ctx, &ev);
     }
     if (o->node >= 0) {
@@ -169,7 +169,7 @@ int gen_run(strategy_ctx *ctx, const gen_item *items, int n_items,
             ev.node = ctx->trace.n;
             ev.parent = items[i].parent;
             ev.nkind = items[i].kind;
-            ev.text = (char *)(items[i].label ? items[i].label : "step");
+            ev.text = items[i].label ? items[i].label : "step";
             strategy_emit(ctx, &ev);
             out[k].node = ev.node;
         }

@@ -57,7 +57,7 @@ static void on_delta(void *ud, int req, int sample, channel ch,
     ev.node = b->out->first_node + sample;
     ev.ch = ch;
     ev.tokens = tokens;
-    ev.text = (char *)text;       /* borrowed for the call only */
+    ev.text = text;
     strategy_emit(b->ctx, &ev);
 }
 
@@ -82,7 +82,7 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
     if (r->error) {
         event ev = event_make(EV_ERROR);
         ev.node = node;
-        ev.text = (char *)r->error;
+        ev.text = r->error;
         strategy_emit(ctx, &ev);
     }
     node_status st;
@@ -150,7 +150,7 @@ void sample_notice(strategy_ctx *ctx, const char *msg)
         return;
     snprintf(ctx->last_notice, sizeof ctx->last_notice, "%s", msg);
     event ev = event_make(EV_NOTICE);
-    ev.text = (char *)msg;
+    ev.text = msg;
     strategy_emit(ctx, &ev);
 }
 

@@ -28,7 +28,7 @@ static void on_vote(strategy_ctx *ctx, int node, const char *answer,
 
     event ev = event_make(EV_VOTE);
     ev.node = node;
-    ev.answer = answer[0] ? (char *)answer : NULL;
+    ev.answer = answer[0] ? answer : NULL;
     ev.votes = s->votes;            /* borrowed for the call */
     ev.has_votes = 1;
     strategy_emit(ctx, &ev);

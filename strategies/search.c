@@ -204,7 +204,7 @@ void search_status(strategy_ctx *ctx, int node, node_status st, const char *answ
     event ev = event_make(EV_STATUS);
     ev.node = node;
     ev.status = st;
-    ev.answer = (char *)(answer && *answer ? answer : NULL);
+    ev.answer = answer && *answer ? answer : NULL;
     strategy_emit(ctx, &ev);
 }
 
@@ -213,7 +213,7 @@ void search_score(strategy_ctx *ctx, int node, const node_scores *s, const char 
     event ev = event_make(EV_SCORE);
     ev.node = node;
     ev.scores = *s;
-    ev.text = (char *)(mark && *mark ? mark : NULL);
+    ev.text = mark && *mark ? mark : NULL;
     strategy_emit(ctx, &ev);
 }
 

@@ -66,9 +66,9 @@ run_status strategy_run(strategy_ctx *ctx)
     ctx->last_notice[0] = '\0';
 
     event ev = event_make(EV_RUN_START);
-    ev.text = (char *)ctx->problem;
-    ev.strategy = (char *)(si ? si->name : ctx->opt.name);
-    ev.model = (char *)model_name(ctx->model);
+    ev.text = ctx->problem;
+    ev.strategy = si ? si->name : ctx->opt.name;
+    ev.model = model_name(ctx->model);
     ev.n = ctx->opt.n;
     ev.temperature = ctx->opt.temperature;
     ev.seed = ctx->opt.seed;

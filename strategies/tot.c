@@ -128,7 +128,7 @@ static void finish_path(tot_run *r, int node, const step_eval *ev, double value)
     tally_add_weighted(&r->votes, ev->answer, value);
     event e = event_make(EV_VOTE);
     e.node = node;
-    e.answer = (char *)ev->answer;
+    e.answer = ev->answer;
     e.votes = r->votes;
     e.has_votes = 1;
     strategy_emit(ctx, &e);

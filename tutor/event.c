@@ -36,14 +36,22 @@ event *event_dup(const event *ev)
     return d;
 }
 
+/* The one place an event's const strings are freed: only an owned event
+ * (event_dup, event_from_json) reaches here, and its strings came from
+ * mem_strdup or dup_field, so casting const away is sound. */
+static void owned_free(const char *s)
+{
+    free((char *)s);
+}
+
 void event_clear(event *ev)
 {
     if (!ev)
         return;
-    free(ev->text);
-    free(ev->answer);
-    free(ev->strategy);
-    free(ev->model);
+    owned_free(ev->text);
+    owned_free(ev->answer);
+    owned_free(ev->strategy);
+    owned_free(ev->model);
     tally_done(&ev->votes);
     *ev = event_make(ev->kind);
 }

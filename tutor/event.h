@@ -2,8 +2,13 @@
  *
  * Strategies emit events; the TUI applies them to its view of the trace,
  * `--json` prints them as JSON Lines, transcripts store them. Nothing else
- * crosses from a run to the screen. Events are plain values: every string
- * they hold is owned by the event and freed by event_free(). */
+ * crosses from a run to the screen.
+ *
+ * Ownership: an emitted event borrows its strings (const char *): they stay
+ * valid only for the emit call, so a receiver that keeps an event keeps
+ * event_dup()'s copy. That copy, and an event filled by event_from_json(),
+ * own their strings; event_clear() and event_free() free them. Never call
+ * event_clear() on an event whose strings are borrowed. */
 #ifndef PONDER_EVENT_H
 #define PONDER_EVENT_H
 #include "tutor/tally.h"
@@ -57,16 +62,16 @@ typedef struct event {
     int tokens;             /* tokens in this delta (0 if unknown) */
     /* EV_TEXT delta, EV_ERROR / EV_NOTICE message, EV_NODE_ADD label,
      * EV_RUN_START problem */
-    char *text;
+    const char *text;
     /* EV_STATUS, EV_VOTE, EV_DONE: an extracted, normalized answer or NULL */
-    char *answer;
+    const char *answer;
     node_status status;
     node_scores scores;
     int retryable;          /* EV_ERROR */
     tally votes;            /* EV_VOTE, EV_DONE (voting strategies only: has_votes) */
     int has_votes;
     /* EV_RUN_START */
-    char *strategy, *model;
+    const char *strategy, *model;
     int n;
     double temperature;
     long long seed;
@@ -88,8 +93,11 @@ typedef struct event {
 
 /* A zeroed event of the given kind, node = -1, seed = -1, confidence = -1. */
 event event_make(event_kind kind);
+/* A heap copy that owns copies of ev's strings and votes; free it with
+ * event_free(). */
 event *event_dup(const event *ev);
-/* Frees what the event owns (not the event itself). */
+/* Frees the strings and votes of an owned event (from event_dup or
+ * event_from_json), not the event itself, and zeroes it. */
 void event_clear(event *ev);
 /* Frees a heap event from event_dup. */
 void event_free(event *ev);

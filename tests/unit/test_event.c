@@ -152,6 +152,28 @@ static void test_dup_is_deep(void **state)
     event_free(NULL);
 }
 
+/* An emitted event borrows: its strings are const and live only as long as
+ * the emitter's buffers; event_dup's copy owns its own and outlives them. */
+static void test_borrowed_event_dup_owns(void **state)
+{
+    (void)state;
+    char problem[] = "What is 2 + 2?", model[] = "builtin", answer[] = "4";
+    const char *strategy = "cot";
+    event ev = event_make(EV_RUN_START);
+    ev.text = problem;
+    ev.strategy = strategy;
+    ev.model = model;
+    ev.answer = answer;
+    event *d = event_dup(&ev);
+    memset(problem, 'x', sizeof problem - 1);
+    model[0] = answer[0] = 'y';
+    assert_string_equal(d->text, "What is 2 + 2?");
+    assert_string_equal(d->strategy, "cot");
+    assert_string_equal(d->model, "builtin");
+    assert_string_equal(d->answer, "4");
+    event_free(d);   /* ev borrowed: nothing of it is freed */
+}
+
 static void test_roundtrip_every_kind(void **state)
 {
     (void)state;
@@ -218,11 +240,12 @@ static void test_roundtrip_every_kind(void **state)
 
     ev = event_make(EV_VOTE);
     ev.node = 3;
-    ev.answer = strdup("45");
+    char *vote_answer = strdup("45");
+    ev.answer = vote_answer;
     sample_tally(&ev.votes);
     ev.has_votes = 1;
     roundtrip(&ev);
-    free(ev.answer);
+    free(vote_answer);
     ev.answer = NULL; /* the sample had no answer */
     roundtrip(&ev);
     event_clear(&ev);
@@ -415,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_make_defaults),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_dup_is_deep),
+        cmocka_unit_test(test_borrowed_event_dup_owns),
         cmocka_unit_test(test_roundtrip_every_kind),
         cmocka_unit_test(test_text_json_shape),
         cmocka_unit_test(test_vote_json_shape),

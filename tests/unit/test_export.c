@@ -153,7 +153,7 @@ static void test_dot_cut_and_empty(void **state)
     ev.node = 1;
     ev.parent = 0;
     ev.nkind = NODE_THOUGHT;
-    ev.text = (char *)long_label;
+    ev.text = long_label;
     trace_apply(&t, &ev);
     dot = dot_of(&t);
     line_of(dot, "n1 [", line, sizeof line);

@@ -70,7 +70,7 @@ static void sc_run(run *r, int done)
         tree_run_status(apply, r, i, NS_DONE, answers[i - 1]);
         ev = event_make(EV_VOTE);
         ev.node = i;
-        ev.answer = (char *)answers[i - 1];
+        ev.answer = answers[i - 1];
         tally_init(&ev.votes);
         for (int k = 0; k < i; k++) tally_add(&ev.votes, answers[k]);
         ev.has_votes = 1;

@@ -16,7 +16,7 @@ static int add(trace *t, int id, int parent, node_kind k, const char *label)
     ev.node = id;
     ev.parent = parent;
     ev.nkind = k;
-    ev.text = (char *)label;
+    ev.text = label;
     return trace_apply(t, &ev);
 }
 
@@ -25,7 +25,7 @@ static int text(trace *t, int id, channel ch, const char *s, int tokens)
     event ev = event_make(EV_TEXT);
     ev.node = id;
     ev.ch = ch;
-    ev.text = (char *)s;
+    ev.text = s;
     ev.tokens = tokens;
     return trace_apply(t, &ev);
 }
@@ -35,7 +35,7 @@ static int status(trace *t, int id, node_status st, const char *answer)
     event ev = event_make(EV_STATUS);
     ev.node = id;
     ev.status = st;
-    ev.answer = (char *)answer;
+    ev.answer = answer;
     return trace_apply(t, &ev);
 }
 

@@ -40,7 +40,7 @@ static event text_event(int node, const char *s)
     event ev = event_make(EV_TEXT);
     ev.node = node;
     ev.ch = CH_ANSWER;
-    ev.text = (char *)s;
+    ev.text = s;
     ev.tokens = 1;
     return ev;
 }

@@ -98,12 +98,12 @@ static void sc_run(view *v)
         ev = event_make(EV_STATUS);
         ev.node = i;
         ev.status = NS_DONE;
-        ev.answer = (char *)ans[i - 1];
+        ev.answer = ans[i - 1];
         send(v, ev);
         tally_add(&t, ans[i - 1]);
         ev = event_make(EV_VOTE);
         ev.node = i;
-        ev.answer = (char *)ans[i - 1];
+        ev.answer = ans[i - 1];
         ev.votes = t;
         ev.has_votes = 1;
         send(v, ev);

@@ -25,7 +25,7 @@ static void text(view *v, int id, const char *s, int tokens)
     event ev = event_make(EV_TEXT);
     ev.node = id;
     ev.ch = CH_ANSWER;
-    ev.text = (char *)s;
+    ev.text = s;
     ev.tokens = tokens;
     apply(v, ev, 0);
 }
