@@ -178,6 +178,8 @@ static void print_done(const event *ev, hl_state *s)
     print_tree(s);
     if (ev->answer && ev->answer[0]) {
         printf("Answer: %s", ev->answer);
+        if (ev->guess)
+            printf("  (a guess: the problem is outside what the model knows)");
         if (ev->has_votes && ev->votes.n && !ev->votes.weighted)
             printf("  (%d of %d votes, %.0f%%)", ev->votes.e[0].count, ev->votes.total,
                    100.0 * ev->confidence);

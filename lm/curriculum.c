@@ -545,6 +545,47 @@ void cur_each_text(void (*fn)(void *ud, const char *text), void *ud)
     g24_each_text(fn, ud);
 }
 
+static void each_form(void (*fn)(void *, int, const char *), void *ud, int form,
+                      const char *const *a, int n)
+{
+    for (int i = 0; i < n; i++) fn(ud, form, a[i]);
+}
+#define FORMS(f, a) each_form(fn, ud, f, a, (int)(sizeof a / sizeof a[0]))
+
+void cur_each_form(void (*fn)(void *ud, int form, const char *tmpl), void *ud)
+{
+    FORMS(CUR_FORM_START, intro_place_pres); FORMS(CUR_FORM_START, intro_place_past);
+    FORMS(CUR_FORM_START, intro_person_pres); FORMS(CUR_FORM_START, intro_person_past);
+    FORMS(CUR_FORM_QUESTION, q_pres); FORMS(CUR_FORM_QUESTION, q_past);
+    FORMS(CUR_FORM_QUESTION, q_total); FORMS(CUR_FORM_QUESTION, q_boxes_pres);
+    FORMS(CUR_FORM_QUESTION, q_boxes_past);
+}
+
+/* Numbers a template writes: its {N}, {K} and {M}. */
+static int numbers_in(const char *t)
+{
+    int n = 0;
+    for (; (t = strchr(t, '{')); t++)
+        n += t[2] == '}' && (t[1] == 'N' || t[1] == 'K' || t[1] == 'M');
+    return n;
+}
+
+void cur_get_limits(cur_limits *l)
+{
+    int per_event = 0;
+    for (int i = 0; i < N_VPS; i++)
+        if (numbers_in(vps[i].pl) > per_event) per_event = numbers_in(vps[i].pl);
+    l->min_steps = tiers[CUR_EASY].min_steps;
+    l->max_steps = l->max_value = 0;
+    for (int t = CUR_EASY; t <= CUR_HARD; t++) {
+        if (tiers[t].min_steps < l->min_steps) l->min_steps = tiers[t].min_steps;
+        if (tiers[t].max_steps > l->max_steps) l->max_steps = tiers[t].max_steps;
+        if (tiers[t].max_value > l->max_value) l->max_value = tiers[t].max_value;
+    }
+    l->max_numbers = 1 + per_event * l->max_steps;
+    l->min_value = 1;   /* amounts drawn from 1, factors from 2, starts from 5 */
+}
+
 int cur_extract_answer(const char *text, long *out)
 {
     const char *key = "The answer is", *p = text, *last = NULL;

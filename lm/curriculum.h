@@ -52,6 +52,21 @@ enum { CUR_SEED_ANSWER = 45 };
  * vocabulary. Calls fn once per string; the strings may contain {placeholders}. */
 void cur_each_text(void (*fn)(void *ud, const char *text), void *ud);
 
+/* The forms a word problem's first sentence (CUR_FORM_START) and question
+ * (CUR_FORM_QUESTION) take: calls fn once per template, with placeholders
+ * {S} {N} {P} {L} {s} {do} (see curriculum.c). For lm/scope.c. */
+enum { CUR_FORM_START, CUR_FORM_QUESTION };
+void cur_each_form(void (*fn)(void *ud, int form, const char *tmpl), void *ud);
+
+/* What every trained word problem keeps to (the easy, medium and hard tiers;
+ * "beyond" is never trained). */
+typedef struct {
+    int min_steps, max_steps;     /* events */
+    int max_numbers;              /* numbers written: the start, then each event's */
+    int min_value, max_value;     /* every number written */
+} cur_limits;
+void cur_get_limits(cur_limits *l);
+
 /* Extracts N from the last "The answer is N" in text; returns 0 if absent. */
 int cur_extract_answer(const char *text, long *out);
 

@@ -17,11 +17,11 @@
 #include <unistd.h>
 
 #include "lm/lm.h"
+#include "lm/scope.h"
 #include "models/marksplit.h"
 #include "tutor/trace.h"
 
 #define WEIGHTS "ponder-tiny.bin"
-#define UNK_WARN 3          /* "more than a few" unknown words */
 
 typedef struct {
     lm_model *lm;
@@ -135,24 +135,34 @@ static char *raw_prompt(const prompt *p)
     return s;
 }
 
-static void notices(model *m, int req, const char *text, const model_sink *sink,
-                    long *tokens_in)
+/* Counts the prompt's tokens into *tokens_in and, when the problem is
+ * outside the curriculum's forms (lm/scope.h), says so and why. Returns 1
+ * then: the model's answer to it is a guess. */
+static int notices(model *m, int req, const char *text, const model_sink *sink,
+                   long *tokens_in)
 {
     builtin *b = m->impl;
-    char unk[256] = "";
-    int n_unk = 0;
-    int ids[1];
-    *tokens_in = lm_tokenize(b->lm, text, ids, 0, &n_unk, unk, sizeof unk) + 1;
-    if (n_unk > UNK_WARN && sink->on_notice) {
-        char msg[512];
+    *tokens_in = lm_tokenize(b->lm, text, NULL, 0, NULL, NULL, 0) + 1;
+    size_t len = 0;
+    const char *q = lm_scope_problem(text, &len);
+    if (!q)
+        return 0;                   /* a Game-of-24 prompt: the task checks those */
+    char *problem = strndup(q, len);
+    lm_scope sc;
+    int out = problem && lm_scope_check(b->lm, problem, &sc) != 0;
+    free(problem);
+    if (out && sink->on_notice) {
+        char why[512], msg[800];
+        lm_scope_describe(&sc, why, sizeof why);
         snprintf(msg, sizeof msg,
-                 "This problem is outside what the built-in model knows (%d unknown words: %s), "
+                 "This problem is outside what the built-in model knows (%s), "
                  "so its answer is a guess: it was trained only on inventory word problems. "
                  "For problems like this, connect Ollama (--model ollama:NAME) or an API "
                  "(--model openai:NAME).",
-                 n_unk, unk);
+                 why);
         sink->on_notice(sink->ud, req, msg);
     }
+    return out;
 }
 
 /* ---- budget forcing (Muennighoff et al. 2025, "s1") ----
@@ -215,7 +225,7 @@ static int generate_forced(model *m, const model_request *rq, int q, const model
     long tokens_in = 0;
     if (!start)
         return n;
-    notices(m, q, start, sink, &tokens_in);
+    int guess = notices(m, q, start, sink, &tokens_in);
     long long seed = rq->seed >= 0 ? rq->seed : (long long)(time(NULL) ^ clock());
     for (int s = 0; s < n; s++) {
         route r = { .keep = 1 };
@@ -272,7 +282,7 @@ static int generate_forced(model *m, const model_request *rq, int q, const model
         }
         model_result mr = { .tokens_in = tokens_in, .tokens_out = out,
                             .thinking_tokens = r.think_tokens, .logprob = lp,
-                            .has_logprob = 1 };
+                            .has_logprob = 1, .guess = guess };
         if (rc) {
             mr.finish = FINISH_ERROR;
             mr.error = err;
@@ -326,8 +336,9 @@ static int builtin_generate(model *m, const model_request *reqs, int n_reqs,
         char err[256] = "";
         int truncated = 0, rc = -1;
         long tokens_in = 0;
+        int guess = 0;
         if (text && r && res) {
-            notices(m, q, text, sink, &tokens_in);
+            guess = notices(m, q, text, sink, &tokens_in);
             /* The direct format ends in the answer's lead-in. */
             int answering = marksplit_ends_with_mark(text);
             for (int s = 0; s < n; s++)
@@ -364,7 +375,7 @@ static int builtin_generate(model *m, const model_request *reqs, int n_reqs,
             snprintf(err, sizeof err, "out of memory");
         }
         for (int s = 0; s < n; s++) {
-            model_result mr = { .tokens_in = tokens_in };
+            model_result mr = { .tokens_in = tokens_in, .guess = guess };
             if (rc != 0) {
                 mr.finish = FINISH_ERROR;
                 mr.error = err;

@@ -47,6 +47,8 @@ typedef struct {
     int has_logprob;
     const char *error;      /* valid during the callback only; NULL if none */
     int http_status;        /* 0 if not HTTP */
+    int guess;              /* the prompt is outside what the model was trained on
+                             * (the built-in model's scope check): its answer is a guess */
 } model_result;
 
 /* Callbacks, all on the thread that called model_generate. `req` indexes the

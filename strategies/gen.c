@@ -83,6 +83,7 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
     gen_out *o = &g->out[k];
     slot *s = &g->slots[k];
     strategy_ctx *ctx = g->ctx;
+    ctx->guess |= r->guess;
 
     /* A model that put everything in its thinking still said something. */
     text_buf *src = s->answer.len ? &s->answer : &s->thinking;

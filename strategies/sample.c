@@ -75,6 +75,7 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
     (void)req;
     batch_state *b = ud;
     strategy_ctx *ctx = b->ctx;
+    ctx->guess |= r->guess;
     int node = b->out->first_node + sample;
     const trace_node *tn = trace_cget(&ctx->trace, node);
     char ans[128] = "";

@@ -64,6 +64,7 @@ run_status strategy_run(strategy_ctx *ctx)
         ctx->opt.weighted = 1;
     ctx->calls = 0;
     ctx->last_notice[0] = '\0';
+    ctx->guess = 0;
 
     event ev = event_make(EV_RUN_START);
     ev.text = ctx->problem;
@@ -106,6 +107,7 @@ run_status strategy_run(strategy_ctx *ctx)
     done.thinking_tokens = ctx->trace.thinking_tokens;
     done.elapsed_ms = strategy_now_ms() - ctx->t0_ms;
     done.saved = ctx->saved;
+    done.guess = ctx->guess;
     if (ctx->trace.has_votes) {
         /* a copy: applying done replaces ctx->trace.votes */
         tally_copy(&done.votes, &ctx->trace.votes);

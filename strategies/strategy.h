@@ -58,6 +58,7 @@ typedef struct {
     int saved;              /* samples --early-stop made unnecessary */
     long t0_ms;
     int calls;              /* model requests so far: varies the seed per call */
+    int guess;              /* a sample's model_result said guess */
     char last_notice[256];  /* the last notice, so a batch says it once */
 } strategy_ctx;
 

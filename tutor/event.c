@@ -254,6 +254,8 @@ char *event_to_json_at(const event *ev, long t_ms)
         add_int(o, "elapsed_ms", ev->elapsed_ms);
         if (ev->saved > 0)
             add_int(o, "saved", ev->saved);
+        if (ev->guess)
+            cJSON_AddBoolToObject(o, "guess", 1);
         break;
     case EV__COUNT:
         break;
@@ -449,6 +451,7 @@ int event_from_json_at(const char *line, event *out, long *t_ms)
         ev.confidence = get_num(o, "confidence", -1);
         ev.elapsed_ms = GET_LONG(o, "elapsed_ms", 0);
         ev.saved = GET_INT(o, "saved", 0);
+        ev.guess = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "guess"));
         break;
     case EV_ERROR:
         ev.text = dup_field(o, "message", 0);

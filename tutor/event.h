@@ -89,6 +89,8 @@ typedef struct event {
     double confidence;      /* leader's share of the votes, or -1 */
     long elapsed_ms;
     int saved;              /* samples saved by --early-stop */
+    int guess;              /* the model said the problem is outside what it knows:
+                             * the answer is a guess ("guess": true in JSON) */
 } event;
 
 /* A zeroed event of the given kind, node = -1, seed = -1, confidence = -1. */

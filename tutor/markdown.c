@@ -108,6 +108,8 @@ static void put_answer(FILE *f, const trace *t, const event *done)
         fputs("**", f);
         put_inline(f, t->answer, 0);
         fputs("**", f);
+        if (t->guess)
+            fputs(" (a guess: the problem is outside what the model knows)", f);
         if (t->has_votes && t->votes.n && !t->votes.weighted && t->votes.total > 0)
             fprintf(f, " (%d of %d votes, %.0f%%)", t->votes.e[0].count, t->votes.total,
                     100.0 * t->votes.e[0].count / t->votes.total);

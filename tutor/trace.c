@@ -176,6 +176,7 @@ int trace_apply(trace *t, const event *ev)
     case EV_DONE:
         t->done = 1;
         t->run = ev->run;
+        t->guess = ev->guess;
         set_str(&t->answer, ev->answer);
         if (ev->has_votes) {
             tally_done(&t->votes);

@@ -39,6 +39,7 @@ typedef struct {
     int done;
     run_status run;
     char *answer;
+    int guess;              /* EV_DONE said the answer is a guess */
     char *error;            /* last run-level error (node -1), owned, may be NULL */
 } trace;
 

@@ -298,6 +298,9 @@ static void answer_headline(ui_screen *s, const view *v, int y, int x, int w, in
     if (t->answer && *t->answer && t->run != RUN_CANCELLED && t->run != RUN_FAILED) {
         used += paint_str(y, x, w, compact ? "Answer: " : "Answer  ", ROLE_TITLE);
         used += paint_str(y, x + used, w - used, t->answer, ROLE_ANSWER_BIG);
+        if (t->guess)   /* the model said the problem is outside what it knows */
+            used += paint_str(y, x + used, w - used, compact ? "  a guess" : "   a guess: "
+                              "outside what the model knows", ROLE_NOTICE);
         if (t->has_votes && t->votes.total > 0) {
             int c = tally_count(&t->votes, t->answer);
             if (compact)

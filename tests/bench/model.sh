@@ -28,3 +28,21 @@ printf 'solve         ponder solve -m builtin -s sc -n 16 (medium problem): medi
 BENCH_RUNS=5 BENCH_SOLVE="$MEDIUM" "$BUILD"/bench/bench_startup "$PONDER" -m builtin -s sc -n 16 \
     | sed 's/^/TUI+model     /'
 echo "              (peak RSS of the TUI through one sc -n 16 solve; goal <= 40 MB)"
+
+# The "outside what it knows" notice on the development set (MAWPS, never
+# trained on): how often it fires, and CoT greedy accuracy where it fires
+# and where it does not. Report only; the notice's precision and recall on
+# a labelled set are pinned by tests/unit/test_builtin.c.
+MAWPS=${MAWPS_DIR:-../shared/data/mawps}
+[ -d "$MAWPS" ] || MAWPS=../../shared/data/mawps
+for set in singleop multiarith; do
+    f="$MAWPS/mawps$set.jsonl"
+    [ -f "$f" ] || { echo "notice        $f not found (set MAWPS_DIR)"; continue; }
+    jq -r '[.input, (.target|tostring)] | @tsv' "$f" | while IFS=$'\t' read -r q gold; do
+        "$PONDER" solve --json -m builtin -s cot "$q" 2>/dev/null | tail -1 |
+            jq -r --arg g "$gold" '"\(.guess // false)\t\((.answer|tonumber? // null) == ($g|tonumber))"'
+    done | awk -v set="$set" '
+        { n++; if ($1 == "true") { f++; fr += $2 == "true" } else nr += $2 == "true" }
+        END { printf "notice        MAWPS %s: fires on %d of %d (%.0f%%); CoT greedy %d/%d where it fires, %d/%d where it does not\n",
+              set, f, n, 100 * f / n, fr, f, nr, n - f }'
+done

@@ -92,6 +92,47 @@ static void test_out_of_distribution_says_so(void **state)
     run_free(&r);
 }
 
+/* Problems the model cannot read get the notice, and the answer is marked
+ * a guess: "guess":true on the done event, "a guess" on the answer line.
+ * A curriculum problem gets neither. */
+static void test_outside_answer_is_a_guess(void **state)
+{
+    (void)state;
+    static const char *const outside[] = { "What is 7 times 8?", "13",
+                                           "what is the capital of France?" };
+    for (int i = 0; i < 3; i++) {
+        run_result r;
+        solve(&r, i == 1 ? "sc" : "cot", i == 1 ? "4" : "1", outside[i]);
+        assert_int_equal(r.status, 0);
+        const event *d = done_of(&r);
+        if (!d->guess)
+            fail_msg("\"%s\": the done event has no guess", outside[i]);
+        assert_non_null(strstr(r.out, "\"guess\":true"));
+        int said = 0;
+        for (int k = 0; k < r.n_ev; k++)
+            said += r.ev[k].kind == EV_NOTICE &&
+                    strstr(r.ev[k].text, "outside what the built-in model knows");
+        assert_int_equal(said, 1);
+        run_free(&r);
+
+        const char *argv[] = { "solve", "-m", "builtin", "-s", "cot", outside[i], NULL };
+        run_ponder(&r, harness_dir, NULL, NULL, argv);
+        assert_int_equal(r.status, 0);
+        const char *line = strstr(r.out, "Answer: ");
+        assert_non_null(line);
+        const char *end = strchr(line, '\n');
+        const char *g = strstr(line, "a guess");
+        if (!g || (end && g > end))
+            fail_msg("\"%s\": the answer line does not say it is a guess:\n%s", outside[i], r.out);
+        run_free(&r);
+    }
+    run_result r;
+    solve(&r, "cot", "1", SEED_PROBLEM);
+    assert_int_equal(done_of(&r)->guess, 0);
+    assert_null(strstr(r.out, "guess"));
+    run_free(&r);
+}
+
 /* The events of a search are a well-formed tree: every node is added once,
  * after its parent, and every text, score and status names a node that
  * exists by then. */
@@ -210,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_direct_and_fewshot_run),
         cmocka_unit_test(test_sc_votes),
         cmocka_unit_test(test_out_of_distribution_says_so),
+        cmocka_unit_test(test_outside_answer_is_a_guess),
         cmocka_unit_test(test_search_strategies),
         cmocka_unit_test(test_game24_runs),
         cmocka_unit_test(test_budget_forcing),

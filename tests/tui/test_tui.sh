@@ -179,6 +179,12 @@ T send-keys -t builtin -l "A bakery has 45 croissants. They sell 12 in the morni
 T send-keys -t builtin Enter
 check "builtin: the vote lands on 45" builtin 'Answer +45 +\([0-9]+ of 10 votes' 30
 check "builtin: its steps show in the Thinking pane" builtin '45 - 12 = 33' 5
+if screen builtin | grep -q 'a guess'; then bad "builtin: a curriculum problem's answer is no guess"
+else ok "builtin: a curriculum problem's answer is no guess"; fi
+T send-keys -t builtin -l "What is 7 times 8?"
+T send-keys -t builtin Enter
+check "builtin: outside what it knows, the answer line says it is a guess" builtin \
+    'Answer +[0-9]+ +a guess: outside what the model knows' 30
 T send-keys -t builtin C-d
 check_exit "builtin quit" builtin
 

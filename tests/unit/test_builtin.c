@@ -14,7 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "lm/gpt.h"
+#include "lm/scope.h"
 #include "lm/vocab.h"
 #include "lm/weights.h"
 #include "models/model.h"
@@ -56,6 +59,7 @@ typedef struct {
     int done[8];
     model_finish finish[8];
     long tokens_out[8];
+    int guess[8];
     int notices;
     char notice[2048];
     atomic_int *cancel_after;   /* set cancel once this many deltas arrived */
@@ -81,6 +85,7 @@ static void on_done(void *ud, int req, int s, const model_result *res)
     r->done[s]++;
     r->finish[s] = res->finish;
     r->tokens_out[s] = res->tokens_out;
+    r->guess[s] = res->guess;
 }
 
 static void on_notice(void *ud, int req, const char *msg)
@@ -186,6 +191,144 @@ static void test_unknown_words_notice(void **st)
     model_close(m);
 }
 
+/* The notice of a one-sample run on problem: "" if none fired. */
+static const char *scope_notice(model *m, const char *problem, int *guess)
+{
+    static rec r;
+    generate(m, problem, 1, 1, &r, NULL);
+    *guess = r.guess[0];
+    char *p = strstr(r.notice, "outside what the built-in model knows");
+    if (!p)
+        return "";
+    char *nl = strchr(p, '\n');
+    if (nl)
+        *nl = '\0';
+    return p;
+}
+
+/* Problems the model cannot read, though they hold few unknown words: the
+ * old notice wanted more than 3. Each is answered, and the answer is
+ * marked a guess. */
+static void test_notice_fires_outside_curriculum(void **st)
+{
+    (void)st;
+    model *m = open_builtin();
+    static const char *const outside[] = {
+        "What is 7 times 8?", "13", "what is the capital of France?",
+        "Tom has 2.5 apples. He eats 1. How many apples does he have now?",
+        "Maria has 12 apples. She eats 5. How many apples did she eat?",
+        "Maria has 12 apples. How many apples does she have now?",
+        "Maria has 12 apples. She eats 5. How many oranges are left?",
+    };
+    for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+        int guess = 0;
+        const char *n = scope_notice(m, outside[i], &guess);
+        if (!*n)
+            fail_msg("no notice for \"%s\"", outside[i]);
+        assert_int_equal(guess, 1);
+    }
+    int guess = 1;
+    assert_string_equal(scope_notice(m, "Maria has 12 apples. She eats 5. How many apples does "
+                                        "she have now?", &guess), "");
+    assert_int_equal(guess, 0);
+    model_close(m);
+}
+
+/* Unknown words are listed once each, case-folded, without punctuation. */
+static void test_notice_lists_distinct_words(void **st)
+{
+    (void)st;
+    model *m = open_builtin();
+    int guess;
+    assert_non_null(strstr(scope_notice(m, "pizza slices. pizza. slices", &guess),
+                           "(2 unknown words: pizza, slices;"));
+    assert_non_null(strstr(scope_notice(m, "Her her her brother.", &guess),
+                           "(2 unknown words: her, brother;"));
+    model_close(m);
+}
+
+/* Each reason of the scope check, on problems that differ from a
+ * curriculum problem in that one way. */
+static void test_scope_reasons(void **st)
+{
+    (void)st;
+    char err[256];
+    lm_model *lm = lm_load(path, err, sizeof err);
+    assert_non_null(lm);
+    static const struct { const char *problem; unsigned why; } cases[] = {
+        { "Maria has 12 apples. She eats 5. How many apples does she have now?", 0 },
+        { "Maria has 12 apples. She eats 3/4. How many apples does she have now?",
+          LM_SCOPE_ODD_NUMBERS },
+        { "Maria has 12 apples. She eats 25%. How many apples does she have now?",
+          LM_SCOPE_ODD_NUMBERS },
+        { "Maria has 1,200 apples. She eats 5. How many apples does she have now?",
+          LM_SCOPE_ODD_NUMBERS | LM_SCOPE_NO_START },
+        { "Maria has 900 apples. She eats 5. How many apples does she have now?",
+          LM_SCOPE_BIG_NUMBERS },
+        /* 14 numbers: a curriculum problem has at most 1 + 2 per event, 6 events */
+        { "Maria has 12 apples. She eats 1, then 1, then 1. She eats 1, then 1, then 1. She "
+          "eats 1, then 1, then 1. She eats 1, then 1, then 1. She eats 1. How many apples "
+          "does she have now?",
+          LM_SCOPE_TOO_MANY_NUMBERS },
+        { "Maria has 12 apples. She juggles 5. How many apples does she have now?",
+          LM_SCOPE_UNKNOWN_WORDS },
+        { "Maria has 12 apples. She eats 5. How many apples did she eat?",
+          LM_SCOPE_NO_QUESTION },
+        { "Maria has 12 apples. She eats 5. How many oranges does she have now?",
+          LM_SCOPE_NO_QUESTION },
+        { "She eats 5 apples. Maria has 12 apples. How many apples does she have now?",
+          LM_SCOPE_NO_START },
+        { "Maria has 12 apples. How many apples does she have now?", LM_SCOPE_SHAPE },
+        { "Maria has apples. She eats some. How many apples does she have now?",
+          LM_SCOPE_NO_NUMBERS | LM_SCOPE_NO_START | LM_SCOPE_UNKNOWN_WORDS },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lm_scope sc;
+        unsigned why = lm_scope_check(lm, cases[i].problem, &sc);
+        if (why != cases[i].why)
+            fail_msg("\"%s\": why %#x, want %#x", cases[i].problem, why, cases[i].why);
+    }
+    lm_free(lm);
+}
+
+/* Precision and recall of the notice, as the backend gives it, on the
+ * labelled set (tests/data/README.md says how the labels were made). The
+ * floors are below the measured figures (1.00 and 1.00 on 120 + 120); a
+ * notice that never fires has recall 0, one that always fires precision
+ * 0.5. */
+static void test_notice_precision_recall(void **st)
+{
+    (void)st;
+    FILE *f = fopen("tests/data/notice_labelled.jsonl", "r");
+    assert_non_null(f);
+    model *m = open_builtin();
+    static char line[8192];
+    int tp = 0, fp = 0, fn = 0, tn = 0;
+    while (fgets(line, sizeof line, f)) {
+        cJSON *o = cJSON_Parse(line);
+        assert_non_null(o);
+        const char *label = cJSON_GetStringValue(cJSON_GetObjectItem(o, "label"));
+        const char *problem = cJSON_GetStringValue(cJSON_GetObjectItem(o, "problem"));
+        assert_true(label && problem);
+        int out = !strcmp(label, "out"), guess = 0;
+        int fired = *scope_notice(m, problem, &guess) != '\0';
+        assert_int_equal(fired, guess);
+        tp += fired && out;
+        fp += fired && !out;
+        fn += !fired && out;
+        tn += !fired && !out;
+        cJSON_Delete(o);
+    }
+    fclose(f);
+    model_close(m);
+    assert_true(tp + fn >= 100 && fp + tn >= 100);
+    double precision = tp + fp ? (double)tp / (tp + fp) : 0, recall = (double)tp / (tp + fn);
+    printf("notice on the labelled set: precision %.3f, recall %.3f (%d out, %d in)\n",
+           precision, recall, tp + fn, fp + tn);
+    assert_true(precision >= 0.95);
+    assert_true(recall >= 0.9);
+}
+
 static void test_truncation_notice(void **st)
 {
     (void)st;
@@ -261,6 +404,10 @@ int main(void)
         cmocka_unit_test(test_deterministic_with_seed),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_unknown_words_notice),
+        cmocka_unit_test(test_notice_fires_outside_curriculum),
+        cmocka_unit_test(test_notice_lists_distinct_words),
+        cmocka_unit_test(test_scope_reasons),
+        cmocka_unit_test(test_notice_precision_recall),
         cmocka_unit_test(test_truncation_notice),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_sc_through_strategy),

@@ -121,6 +121,29 @@ static void test_sc(void **state)
     run_done(&r);
 }
 
+/* The model said the problem is outside what it knows: the answer is
+ * marked a guess. */
+static void test_guess(void **state)
+{
+    (void)state;
+    run r;
+    sc_run(&r, 0);
+    event ev = event_make(EV_DONE);
+    ev.answer = "45";
+    ev.run = RUN_OK;
+    ev.guess = 1;
+    apply(&r, &ev);
+    char *md = markdown_of(&r);
+    HAS(md, "## Answer\n\n**45** (a guess: the problem is outside what the model knows)");
+    free(md);
+    run_done(&r);
+    sc_run(&r, 1);
+    md = markdown_of(&r);
+    assert_null(strstr(md, "a guess"));
+    free(md);
+    run_done(&r);
+}
+
 /* A run that was cut off (no done event) says so. */
 static void test_cut_off(void **state)
 {
@@ -187,6 +210,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sc),
+        cmocka_unit_test(test_guess),
         cmocka_unit_test(test_cut_off),
         cmocka_unit_test(test_tree),
         cmocka_unit_test(test_export_file_md),
