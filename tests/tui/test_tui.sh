@@ -296,10 +296,10 @@ T send-keys -t stale -l "$ZEBRA"
 T send-keys -t stale Enter
 check "notice: the status line shows it" stale 'outside what the built-in model knows' 30
 check "notice: the first run ends" stale 'Thinking \(done\)' 30
-T send-keys -t stale -l "Sam has 5 apples and buys 3 more. How many apples does Sam have now?"
+T send-keys -t stale -l "A bakery has 45 croissants. They sell 12 in the morning, receive a delivery of 30 at noon, then sell 18 in the afternoon. How many croissants remain?"
 T send-keys -t stale Enter
 # right after the next run's steps: the old notice (6 s long) must be gone
-if wait_for stale '5 \+ 3 = 8' 30 && ! screen stale | tail -1 | grep -q 'outside what'; then
+if wait_for stale '45 - 12 = 33' 30 && ! screen stale | tail -1 | grep -q 'outside what'; then
     ok "the next run clears the last problem's notice"
 else bad "the next run clears the last problem's notice" "$(screen stale)"; fi
 T send-keys -t stale M-l
