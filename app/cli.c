@@ -15,7 +15,7 @@ enum {
     OPT_BASE_URL = 256, OPT_SEED, OPT_JSON, OPT_EARLY_STOP, OPT_VERSION,
     OPT_TASK, OPT_VERIFIER, OPT_AGG, OPT_DEPTH, OPT_VALUES, OPT_SEARCH, OPT_ITER,
     OPT_UCT, OPT_BUDGET, OPT_SELECT, OPT_EXPORT, OPT_THINK, OPT_MIN_THINK, OPT_INSECURE,
-    OPT_NO_TRANSCRIPT, OPT_SPEED
+    OPT_NO_TRANSCRIPT, OPT_SPEED, OPT_FORCE
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +39,7 @@ static const struct option long_opts[] = {
     { "budget",      required_argument, NULL, OPT_BUDGET },
     { "select",      required_argument, NULL, OPT_SELECT },
     { "export",      required_argument, NULL, OPT_EXPORT },
+    { "force",       no_argument,       NULL, OPT_FORCE },
     { "think",       required_argument, NULL, OPT_THINK },
     { "min-think",   required_argument, NULL, OPT_MIN_THINK },
     { "insecure",    no_argument,       NULL, OPT_INSECURE },
@@ -82,7 +83,8 @@ void cli_usage(FILE *f)
           "                        early answer, as in s1)\n"
           "      --insecure        do not verify TLS certificates (shown on the status line)\n"
           "      --export FILE     write the run: FILE.dot (Graphviz), FILE.md (Markdown)\n"
-          "                        or JSON Lines\n"
+          "                        or JSON Lines; a new file, or a regular file with --force\n"
+          "      --force           --export may replace an existing file\n"
           "      --no-transcript   do not save this run under ~/.local/share/ponder/runs\n"
           "      --speed X         replay: X times the run's pace (default 1; 0 = instant)\n"
           "      --json            JSON Lines events on stdout, the last one {\"event\":\"done\",...}\n"
@@ -320,6 +322,9 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
             if (!*optarg)
                 return bad(err, errlen, "--export wants a file name", optarg);
             snprintf(cfg->export_path, sizeof cfg->export_path, "%s", optarg);
+            break;
+        case OPT_FORCE:
+            cfg->export_force = 1;
             break;
         case OPT_NO_TRANSCRIPT:
             cfg->transcripts = 0;

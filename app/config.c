@@ -45,40 +45,72 @@ typedef struct {
     FILE *f;                  /* read from f, or from text when f is NULL */
     const char *text;
     int line;                 /* lines read so far: inih calls back per line */
-    int warn_line;            /* line of the warning kept, 0 if none */
+    size_t bytes;             /* bytes read so far, at most CONFIG_MAX */
 } load_state;
 
+/* config.ini is a few hundred bytes; a path to /dev/zero or a FIFO must not
+ * be read forever. A line longer than inih's buffer is ignored whole. */
+enum { CONFIG_MAX = 64 * 1024 };
+
+static void warn(load_state *s, int line, const char *fmt, const char *a, const char *b);
+
+/* One character of the input, or EOF (past CONFIG_MAX too). */
+static int next_char(load_state *s)
+{
+    if (s->bytes >= CONFIG_MAX)
+        return EOF;
+    int c = s->f ? getc(s->f) : *s->text ? (unsigned char)*s->text++ : EOF;
+    if (c != EOF && ++s->bytes == CONFIG_MAX)
+        warn(s, s->line + 1, "the file is longer than %s; the rest is ignored%s", "64 KB", "");
+    return c;
+}
+
 /* Debian's inih passes no line numbers to handlers, so the reader counts
- * them; the handler runs right after the line it is given is read. */
+ * them; the handler runs right after the line it is given is read. Each
+ * call returns one whole line, so inih's own count (in its syntax errors)
+ * agrees: a line too long for its buffer is read to its end and handed
+ * over as a comment, with a warning, rather than in pieces. */
 static char *read_line(char *buf, int size, void *ud)
 {
     load_state *s = ud;
-    char *r = NULL;
-    if (s->f) {
-        r = fgets(buf, size, s->f);
-    } else if (*s->text && size > 1) {    /* as fgets does, from memory */
-        int n = 0;
-        while (n < size - 1 && s->text[n])
-            if (s->text[n++] == '\n')
-                break;
-        memcpy(buf, s->text, (size_t)n);
-        buf[n] = '\0';
-        s->text += n;
-        r = buf;
+    int n = 0, c = EOF, cut = 0;
+    if (size < 3)
+        return NULL;
+    while ((c = next_char(s)) != EOF) {
+        if (n < size - 1)
+            buf[n++] = (char)c;
+        else
+            cut = 1;
+        if (c == '\n')
+            break;
     }
-    if (r)
-        s->line++;
-    return r;
+    if (n == 0 && c == EOF)
+        return NULL;
+    buf[n] = '\0';
+    s->line++;
+    if (cut || memchr(buf, '\0', (size_t)n)) {
+        char lim[16];
+        snprintf(lim, sizeof lim, "%d", size - 2);
+        if (cut)
+            warn(s, s->line, "line longer than %s characters; ignored%s", lim, "");
+        else
+            warn(s, s->line, "line holds a NUL byte; ignored%s%s", "", "");
+        snprintf(buf, (size_t)size, ";\n");
+    }
+    return buf;
 }
 
+/* Adds "file:line: message" to the warnings, one a line: every problem is
+ * shown (a world-readable key must not hide behind an unknown key). */
 static void warn(load_state *s, int line, const char *fmt, const char *a, const char *b)
 {
-    if (s->c->warning[0])
-        return;                   /* the first problem is the one to fix */
-    s->warn_line = line;
     char msg[256];
+    size_t have = strlen(s->c->warning), cap = sizeof s->c->warning;
     snprintf(msg, sizeof msg, fmt, a, b);
-    snprintf(s->c->warning, sizeof s->c->warning, "%.200s:%d: %s", s->path, line, msg);
+    if (have + 2 >= cap)
+        return;
+    snprintf(s->c->warning + have, cap - have, "%s%.200s:%d: %s", have ? "\n" : "",
+             s->path, line, msg);
 }
 
 static int parse_int(const char *v, int lo, int hi, int *out)
@@ -330,10 +362,9 @@ static int parse(load_state *s)
 {
     app_config *c = s->c;
     int rc = ini_parse_stream(read_line, s, handler, s);
+    (void)c;
     if (rc > 0) {
-        if (!c->warning[0] || rc <= s->warn_line)
-            snprintf(c->warning, sizeof c->warning, "%.400s:%d: syntax error; using defaults for the rest",
-                     s->path, rc);
+        warn(s, rc, "syntax error; line ignored%s%s", "", "");
         return -1;
     }
     return rc == 0 ? 0 : -1;
@@ -396,4 +427,14 @@ void config_model(const app_config *c, model_config *mc)
     mc->native_n = c->native_n;
     mc->builtin_path = c->builtin_path[0] ? c->builtin_path : NULL;
     mc->insecure = c->insecure;
+}
+
+void config_print_warnings(const app_config *c, FILE *f)
+{
+    const char *w = c->warning;
+    while (*w) {
+        size_t n = strcspn(w, "\n");
+        fprintf(f, "ponder: warning: %.*s\n", (int)n, w);
+        w += n + (w[n] == '\n');
+    }
 }

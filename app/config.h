@@ -2,6 +2,7 @@
  * $XDG_CONFIG_HOME/ponder/config.ini (inih), then the command line. */
 #ifndef PONDER_CONFIG_H
 #define PONDER_CONFIG_H
+#include <stdio.h>
 #include "models/model.h"
 #include "strategies/strategy.h"
 
@@ -23,16 +24,20 @@ typedef struct {
     strategy_opts strat;
     char strategy[32];        /* strat.name points here */
     char export_path[1024];   /* --export FILE, "" for none */
+    int export_force;         /* --force: --export may replace an existing file */
     int json;                 /* solve --json */
     int insecure;             /* --insecure: no TLS certificate checks */
     int ascii;                /* force ASCII borders */
     int transcripts;          /* save each run under $XDG_DATA_HOME/ponder/runs
                                * ([ponder] transcripts, --no-transcript) */
     char config_path[512];    /* the file that was read, "" if none */
-    char warning[512];        /* a config problem to show the user, "" if none */
+    char warning[2048];       /* config problems to show the user, one a line
+                               * ("file:line: ..."), "" if none */
 } app_config;
 
 void config_defaults(app_config *c);
+/* Each warning as "ponder: warning: ..." on a line of its own. */
+void config_print_warnings(const app_config *c, FILE *f);
 /* Reads path, or the default location when path is NULL. A missing file is
  * fine; a bad line leaves defaults and a "file:line: ..." warning.
  * Returns 0, or -1 if the file exists but could not be parsed. */

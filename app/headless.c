@@ -8,6 +8,7 @@
 #include "app/runs.h"
 #include "tutor/export.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +21,15 @@
 #define MAX_PROBLEM (64 * 1024)
 
 static atomic_int cancel_flag;
+/* Its own flag: a run stopped by Ctrl-C is still exported, and a signal
+ * during the export stops that too (it leaves no file). */
+static atomic_int export_cancel;
 
 static void on_sigint(int sig)
 {
     (void)sig;
     atomic_store(&cancel_flag, CANCEL_USER);
+    atomic_store(&export_cancel, 1);
 }
 
 typedef struct {
@@ -32,6 +37,7 @@ typedef struct {
     strategy_ctx *ctx;
     int streaming;            /* print deltas as they come */
     int last_ch;              /* channel of the last printed delta */
+    int mid_line;             /* stdout's last byte was not a newline */
     int samples_done;
     char last_msg[512];       /* the last message on stderr: ten samples that
                                * fail alike are said once */
@@ -60,6 +66,12 @@ static void say(hl_state *s, const char *prefix, const char *msg)
     if (!strcmp(s->last_msg, msg))
         return;
     snprintf(s->last_msg, sizeof s->last_msg, "%s", msg);
+    /* a note starts a line of its own, even between streamed words (on a
+     * terminal stdout and stderr are one screen) */
+    if (s->mid_line) {
+        fputc('\n', stdout);
+        s->mid_line = 0;
+    }
     fflush(stdout);
     fprintf(stderr, "ponder: %s%s\n", prefix, msg);
 }
@@ -85,7 +97,10 @@ static void print_text(const event *ev, hl_state *s)
     if (s->last_ch == CH_THINKING && ev->ch == CH_ANSWER)
         fputs("\n\n", stdout);
     s->last_ch = ev->ch;
-    fputs(ev->text ? ev->text : "", stdout);
+    const char *text = ev->text ? ev->text : "";
+    fputs(text, stdout);
+    if (*text)
+        s->mid_line = text[strlen(text) - 1] != '\n';
     fflush(stdout);
 }
 
@@ -110,40 +125,16 @@ static void print_sample(const event *ev, hl_state *s)
 static void print_tree(hl_state *s)
 {
     const trace *t = &s->ctx->trace;
-    int steps = 0, pruned = 0;
-    for (int i = 1; i < t->n; i++) {
-        if (t->nodes[i].kind == NODE_STEP || t->nodes[i].kind == NODE_THOUGHT)
-            steps++;
-        if (t->nodes[i].status == NS_PRUNED)
-            pruned++;
-    }
-    if (!steps)
+    int pruned = 0;
+    if (!trace_is_tree(t))
         return;
-    printf("Search tree: %d nodes, %d pruned.\n", t->n, pruned);
-    int path[64], n = 0;
     for (int i = 1; i < t->n; i++)
-        if (t->nodes[i].status == NS_CHOSEN && t->nodes[i].n_children == 0) {
-            for (int x = i; x > 0 && n < 64; x = t->nodes[x].parent)
-                path[n++] = x;
-            break;
-        }
-    if (!n) {
-        for (int i = 1; i < t->n && !n; i++)
-            if (t->nodes[i].status == NS_CHOSEN) {
-                int x = i;
-                while (1) {
-                    int next = -1;
-                    for (int c = 0; c < t->nodes[x].n_children; c++)
-                        if (t->nodes[t->nodes[x].children[c]].status == NS_CHOSEN)
-                            next = t->nodes[x].children[c];
-                    if (next < 0)
-                        break;
-                    x = next;
-                }
-                for (; x > 0 && n < 64; x = t->nodes[x].parent)
-                    path[n++] = x;
-            }
-    }
+        pruned += t->nodes[i].status == NS_PRUNED;
+    printf("Search tree: %d nodes, %d pruned.\n", t->n, pruned);
+    /* the last 64 steps of the chosen path (a crafted chain can be longer) */
+    int path[64], n = 0;
+    for (int x = trace_chosen_leaf(t); x > 0 && n < 64; x = t->nodes[x].parent)
+        path[n++] = x;
     if (n)
         printf("Chosen path:\n");
     for (int i = n - 1, k = 1; i >= 0; i--, k++) {
@@ -175,6 +166,7 @@ static void print_done(const event *ev, hl_state *s)
 {
     if (s->streaming)
         printf("\n\n");
+    s->mid_line = 0;
     print_tree(s);
     if (ev->answer && ev->answer[0]) {
         printf("Answer: %s", ev->answer);
@@ -229,7 +221,9 @@ static void emit(void *ud, const event *ev)
     }
 }
 
-/* Reads all of stdin up to MAX_PROBLEM bytes. Returns NULL on error. */
+/* Reads all of stdin, at most MAX_PROBLEM bytes. Returns NULL (said why)
+ * when it is longer, unreadable, or holds a NUL byte, which would
+ * otherwise end the problem there without a word. */
 static char *read_stdin(void)
 {
     size_t len = 0, cap = 4096;
@@ -237,13 +231,7 @@ static char *read_stdin(void)
     if (!buf)
         return NULL;
     for (;;) {
-        if (len + 1 >= cap) {
-            if (cap > MAX_PROBLEM) {
-                free(buf);
-                fprintf(stderr, "ponder: the problem on stdin is longer than %d KB\n",
-                        MAX_PROBLEM / 1024);
-                return NULL;
-            }
+        if (len == cap - 1) {           /* len <= MAX_PROBLEM: cap stops at 128 KB */
             char *nb = realloc(buf, cap * 2);
             if (!nb) {
                 free(buf);
@@ -254,6 +242,8 @@ static char *read_stdin(void)
         }
         ssize_t r = read(0, buf + len, cap - len - 1);
         if (r < 0) {
+            if (errno == EINTR)
+                continue;
             free(buf);
             perror("ponder: stdin");
             return NULL;
@@ -261,6 +251,17 @@ static char *read_stdin(void)
         if (r == 0)
             break;
         len += (size_t)r;
+        if (len > MAX_PROBLEM) {
+            free(buf);
+            fprintf(stderr, "ponder: the problem on stdin is longer than %d KB\n",
+                    MAX_PROBLEM / 1024);
+            return NULL;
+        }
+    }
+    if (memchr(buf, '\0', len)) {
+        free(buf);
+        fprintf(stderr, "ponder: the problem on stdin holds a NUL byte (is it a text file?)\n");
+        return NULL;
     }
     buf[len] = '\0';
     return buf;
@@ -291,8 +292,20 @@ int headless_solve(const app_config *cfg, const char *problem)
         free(owned);
         return 1;
     }
-    if (cfg->warning[0])
-        fprintf(stderr, "ponder: warning: %s\n", cfg->warning);
+    config_print_warnings(cfg, stderr);
+    /* a run can take minutes: learn now, not after it, that the export
+     * has nowhere to go */
+    export_opts xo = { .force = cfg->export_force, .cancel = &export_cancel };
+    if (cfg->export_path[0]) {
+        char xerr[1200];
+        errno = 0;
+        if (export_check(cfg->export_path, &xo, xerr, sizeof xerr) < 0) {
+            fprintf(stderr, "ponder: --export: %s%s\n", xerr,
+                    errno == EEXIST ? " (--force replaces it)" : "");
+            free(owned);
+            return 1;
+        }
+    }
 
     model_config mc;
     config_model(cfg, &mc);
@@ -354,13 +367,23 @@ int headless_solve(const app_config *cfg, const char *problem)
         break;
     }
     if (cfg->export_path[0]) {
-        char xerr[512];
-        if (export_file(cfg->export_path, &ctx.trace, &log, xerr, sizeof xerr) != 0) {
-            fprintf(stderr, "ponder: --export: %s\n", xerr);
+        char xerr[1200];
+        atomic_store(&export_cancel, 0);
+        errno = 0;
+        if (export_file(cfg->export_path, &ctx.trace, &log, &xo, xerr, sizeof xerr) != 0) {
+            fprintf(stderr, "ponder: --export: %s%s\n", xerr,
+                    errno == EEXIST ? " (--force replaces it)" : "");
             code = 1;
         } else if (!cfg->json) {
             fprintf(stderr, "ponder: wrote %s\n", cfg->export_path);
         }
+    }
+    /* what went to stdout is the result: a write that failed (a full disk,
+     * a closed pipe, /dev/full) fails the command */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "ponder: writing the output failed: %s\n",
+                strerror(errno ? errno : EIO));
+        code = 1;
     }
     event_log_done(&log);
     trace_done(&ctx.trace);

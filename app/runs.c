@@ -10,8 +10,9 @@
 #include <unistd.h>
 
 #include "app/config.h"
+#include "tutor/utf8.h"
 
-enum { PROBLEM_CHARS = 50, ANSWER_CHARS = 24, TAIL_MAX = 16 << 20 };
+enum { PROBLEM_CHARS = 50, ANSWER_CHARS = 24, HEAD_MAX = 1 << 20, TAIL_MAX = 16 << 20 };
 
 int runs_dir(char *buf, size_t cap, int create)
 {
@@ -55,12 +56,15 @@ transcript_writer *runs_create(char *err, size_t errlen)
 /* ---- reading a run's first and last lines ---- */
 
 /* Copies at most max characters (UTF-8) of s into out, newlines and tabs
- * as spaces, "…" when cut. */
-static void cut_chars(char *out, size_t cap, const char *s, int max)
+ * as spaces, "…" when cut. A transcript is untrusted: the text is first
+ * made safe for a terminal as the TUI's is (models/utf8.h: escape
+ * sequences lose their ESC, bad UTF-8 becomes U+FFFD). */
+static void cut_chars(char *out, size_t cap, const char *raw, int max)
 {
     size_t o = 0;
     int chars = 0;
-    if (!s) s = "";
+    char *clean = utf8_sanitize(raw ? raw : "", raw ? strlen(raw) : 0, NULL);
+    const char *s = clean ? clean : "";
     while (*s == ' ' || *s == '\n' || *s == '\t') s++;
     while (*s && o + 5 < cap) {
         if (((unsigned char)*s & 0xc0) != 0x80 && chars++ == max) {
@@ -72,6 +76,7 @@ static void cut_chars(char *out, size_t cap, const char *s, int max)
         out[o++] = (c == '\n' || c == '\t' || c == '\r') ? ' ' : c;
     }
     out[o] = '\0';
+    free(clean);
 }
 
 /* The file's last line (a cut one too), read from a tail that grows until
@@ -107,6 +112,26 @@ static char *last_line(FILE *f)
     }
 }
 
+/* The first line, at most HEAD_MAX bytes (a run_start is far shorter; a
+ * crafted file's one huge line is not read whole). Caller frees; NULL when
+ * there is none or it is longer. */
+static char *first_line(FILE *f)
+{
+    char *buf = malloc(HEAD_MAX + 1);
+    size_t n = 0;
+    int c = 0;
+    if (!buf)
+        return NULL;
+    while (n < HEAD_MAX && (c = getc(f)) != EOF && c != '\n')
+        buf[n++] = (char)c;
+    if (n == 0 || (n == HEAD_MAX && c != '\n')) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 static void when_of(const char *name, const char *path, char *out, size_t cap)
 {
     int ok = strlen(name) >= 15 && name[8] == '-';
@@ -128,15 +153,15 @@ static void when_of(const char *name, const char *path, char *out, size_t cap)
 int runs_summarize(const char *path, run_summary *s)
 {
     FILE *f = fopen(path, "rb");
-    char *line = NULL, *tail = NULL;
-    size_t cap = 0;
+    char *line = NULL, *tail = NULL, tmp[64];
     event ev;
     const char *base = strrchr(path, '/');
     memset(s, 0, sizeof *s);
     if (!f)
         return -1;
-    snprintf(s->file, sizeof s->file, "%s", base ? base + 1 : path);
-    if (getline(&line, &cap, f) <= 0 || event_from_json(line, &ev) < 0) {
+    cut_chars(s->file, sizeof s->file, base ? base + 1 : path, 200);
+    line = first_line(f);
+    if (!line || event_from_json(line, &ev) < 0) {
         free(line);
         fclose(f);
         return -1;
@@ -148,9 +173,9 @@ int runs_summarize(const char *path, run_summary *s)
         return -1;
     }
     when_of(s->file, path, s->when, sizeof s->when);
-    snprintf(s->strategy, sizeof s->strategy, "%s%s", ev.task == 1 ? "24:" : "",
-             ev.strategy ? ev.strategy : "?");
-    snprintf(s->model, sizeof s->model, "%s", ev.model ? ev.model : "?");
+    snprintf(tmp, sizeof tmp, "%s%.20s", ev.task == 1 ? "24:" : "", ev.strategy ? ev.strategy : "?");
+    cut_chars(s->strategy, sizeof s->strategy, tmp, 24);
+    cut_chars(s->model, sizeof s->model, ev.model ? ev.model : "?", 60);
     cut_chars(s->problem, sizeof s->problem, ev.text, PROBLEM_CHARS);
     event_clear(&ev);
 

@@ -155,7 +155,10 @@ static int setup(tui *t, char *err, size_t errlen)
     term_size(&cols, &rows);
     screen_layout(&t->scr, cols, rows, tui_want_side());
     /* the first thing worth saying: config, theme, then history problems */
-    if (t->cfg->warning[0]) view_message(&t->v, ROLE_STATUS_ERROR, tui_now(), 10, "%s", t->cfg->warning);
+    char cfgw[sizeof t->cfg->warning];    /* every config warning, on one line */
+    snprintf(cfgw, sizeof cfgw, "%s", t->cfg->warning);
+    for (char *nl = strchr(cfgw, '\n'); nl; nl = strchr(nl, '\n')) *nl = ';';
+    if (cfgw[0]) view_message(&t->v, ROLE_STATUS_ERROR, tui_now(), 10, "%s", cfgw);
     else if (msg[0]) view_message(&t->v, ROLE_STATUS_ERROR, tui_now(), 10, "%s", msg);
     else if (hmsg[0]) view_message(&t->v, ROLE_STATUS_ERROR, tui_now(), 10, "%s", hmsg);
     t->dirty = 1;

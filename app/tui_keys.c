@@ -214,6 +214,7 @@ static void overlay_key(tui *t, int key)
 
 void tui_key(tui *t, int key)
 {
+    if (t->overwrite[0]) { tui_export_answer(t, key); return; }
     if (t->scr.quit_prompt) {
         t->scr.quit_prompt = 0;
         if (key == 'y' || key == 'Y' || key == KM_CTRL('c')) t->quit = 1;

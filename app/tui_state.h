@@ -50,6 +50,7 @@ typedef struct {
     replay *rp;             /* `ponder replay`: the saved run being shown */
     char replay_line[320];  /* its status-line segment */
     int replay_ended;       /* the end of the replay has been announced */
+    char overwrite[64];     /* an export waiting for y/n to replace this file */
 } tui;
 
 /* tui.c */
@@ -78,6 +79,7 @@ void tui_show_prompt(tui *t);
 
 /* tui_tree.c */
 void tui_export(tui *t, const char *ext);
+void tui_export_answer(tui *t, int key);
 void tui_tree_focus(tui *t);
 void tui_tree_action(tui *t, ui_action a);
 void tui_tree_search_key(tui *t, int key);

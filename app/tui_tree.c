@@ -2,6 +2,7 @@
  * and the exports it offers. */
 #include "app/tui_state.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -21,18 +22,43 @@ static void tree_moved(tui *t)
     t->v.scroll_asked = t->v.scroll_lines = t->v.scroll_pages = 0;
 }
 
+static void export_to(tui *t, const char *path, int force)
+{
+    char err[1200];
+    export_opts o = { .force = force };
+    errno = 0;
+    if (export_file(path, &t->v.tr, &t->v.log, &o, err, sizeof err) == 0)
+        tui_note(t, ROLE_STATUS, "wrote %s", path);
+    else if (errno == EEXIST && !force) {
+        /* ask on the status line; tui_key takes the answer */
+        snprintf(t->overwrite, sizeof t->overwrite, "%s", path);
+        view_message(&t->v, ROLE_STATUS_ERROR, tui_now(), 3600, "%s exists: replace it? (y/n)", path);
+        t->dirty = 1;
+    } else
+        tui_note(t, ROLE_STATUS_ERROR, "export failed: %s", err);
+}
+
+/* The y/n answer to "replace it?": y writes over the file, anything else
+ * keeps it. */
+void tui_export_answer(tui *t, int key)
+{
+    char path[64];
+    snprintf(path, sizeof path, "%s", t->overwrite);
+    t->overwrite[0] = 0;
+    if (key == 'y' || key == 'Y') export_to(t, path, 1);
+    else tui_note(t, ROLE_STATUS, "not exported: %s is kept", path);
+}
+
 void tui_export(tui *t, const char *ext)
 {
-    char path[64], err[600], stamp[32];
+    char path[64], stamp[32];
     time_t now = time(NULL);
     struct tm tm;
     if (!t->v.started || t->v.tr.n == 0) { tui_note(t, ROLE_STATUS, "%s", "No run to export yet."); return; }
     localtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     snprintf(path, sizeof path, "ponder-run-%s.%s", stamp, ext);
-    if (export_file(path, &t->v.tr, &t->v.log, err, sizeof err) < 0)
-        tui_note(t, ROLE_STATUS_ERROR, "export failed: %s", err);
-    else tui_note(t, ROLE_STATUS, "wrote %s", path);
+    export_to(t, path, 0);
 }
 
 void tui_tree_focus(tui *t)

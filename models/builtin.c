@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -195,6 +196,20 @@ static int forcing(const model_request *rq)
            !(rq->prompt->raw && marksplit_ends_with_mark(rq->prompt->raw));
 }
 
+/* A seed for a run given none: from the kernel, so runs started in the
+ * same second differ (time ^ clock() did not). */
+static long long fresh_seed(void)
+{
+    unsigned long long x = 0;
+    if (getrandom(&x, sizeof x, 0) != (ssize_t)sizeof x) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        x = (unsigned long long)ts.tv_nsec * 6364136223846793005ull ^
+            (unsigned long long)ts.tv_sec ^ (unsigned long long)getpid() << 32;
+    }
+    return (long long)(x >> 2);     /* non-negative, with room for seed + s */
+}
+
 /* One phase of one sample: continues text with the given stops. */
 static int phase(model *m, const char *text, const model_request *rq, int max_tokens,
                  const char *const *stop, int n_stop, long long seed, gen_state *g,
@@ -226,7 +241,7 @@ static int generate_forced(model *m, const model_request *rq, int q, const model
     if (!start)
         return n;
     int guess = notices(m, q, start, sink, &tokens_in);
-    long long seed = rq->seed >= 0 ? rq->seed : (long long)(time(NULL) ^ clock());
+    long long seed = rq->seed >= 0 ? rq->seed : fresh_seed();
     for (int s = 0; s < n; s++) {
         route r = { .keep = 1 };
         marksplit_init(&r.split, 0);
@@ -348,7 +363,7 @@ static int builtin_generate(model *m, const model_request *reqs, int n_reqs,
                 .top_k = rq->top_k,
                 .top_p = rq->top_p > 0 && rq->top_p < 1 ? (float)rq->top_p : 1.0f,
                 .seed = rq->seed >= 0 ? (unsigned long long)rq->seed
-                                      : (unsigned long long)time(NULL) ^ (unsigned long long)clock(),
+                                      : (unsigned long long)fresh_seed(),
                 .max_tokens = rq->max_tokens > 0 ? rq->max_tokens : lm_ctx_len(b->lm),
                 .stop = rq->stop,
                 .n_stop = rq->n_stop,

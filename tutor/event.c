@@ -4,6 +4,7 @@
 #include "tutor/traits.h"
 #include "tutor/utf8.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -308,6 +309,59 @@ static char *dup_field(const cJSON *o, const char *key, int empty_is_null)
     return mem_strdup(s);
 }
 
+/* Counts from a file are untrusted: a sum stops at INT_MAX, never wraps. */
+static int add_count(int a, int b)
+{
+    return a > INT_MAX - b ? INT_MAX : a + b;
+}
+
+/* A weight as the tally keeps one: finite, 0 to WEIGHT_MAX (the UI scales
+ * weights to draw bars; a 1e308 must not overflow there). */
+#define WEIGHT_MAX 1e9
+
+static int by_answer(const void *a, const void *b)
+{
+    const tally_entry *x = *(tally_entry *const *)a, *y = *(tally_entry *const *)b;
+    int c = strcmp(x->answer, y->answer);
+    return c ? c : (x->first > y->first) - (x->first < y->first);
+}
+
+/* Each entry's weight is the first "weights" member named like its answer
+ * (0 when that member is not a number), as a lookup by name would give,
+ * but in O(n log n): entries sorted by answer, each member found by
+ * binary search, instead of a scan of the object per entry. */
+static void read_weights(const cJSON *w, tally *t)
+{
+    tally_entry **idx = mem_alloc((size_t)t->n * sizeof *idx);
+    char *seen = mem_alloc((size_t)t->n);
+    const cJSON *it;
+    memset(seen, 0, (size_t)t->n);
+    for (int i = 0; i < t->n; i++)
+        idx[i] = &t->e[i];
+    qsort(idx, (size_t)t->n, sizeof *idx, by_answer);
+    cJSON_ArrayForEach(it, w) {
+        if (!it->string)
+            continue;
+        int lo = 0, hi = t->n;          /* the first entry >= it->string */
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (strcmp(idx[mid]->answer, it->string) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        double x = cJSON_IsNumber(it) && isfinite(it->valuedouble) ? it->valuedouble : 0;
+        x = x < 0 ? 0 : x > WEIGHT_MAX ? WEIGHT_MAX : x;
+        for (int k = lo; k < t->n && !strcmp(idx[k]->answer, it->string); k++) {
+            int at = (int)(idx[k] - t->e);
+            if (!seen[at]) {
+                seen[at] = 1;
+                idx[k]->weight = x;
+            }
+        }
+    }
+    free(seen);
+    free(idx);
+}
+
 static void read_votes(const cJSON *o, tally *t)
 {
     tally_init(t);
@@ -324,7 +378,7 @@ static void read_votes(const cJSON *o, tally *t)
         double c = it->valuedouble;
         int count = c >= 0 && c < 2147483647.0 ? (int)c : 0;
         t->e[t->n] = (tally_entry){ mem_strdup(it->string), count, t->n, count };
-        t->total += count;
+        t->total = add_count(t->total, count);
         t->n++;
     }
     /* Weighted votes carry their weights beside the counts. */
@@ -332,13 +386,15 @@ static void read_votes(const cJSON *o, tally *t)
     if (cJSON_IsObject(w)) {
         t->weighted = 1;
         for (int i = 0; i < t->n; i++)
-            t->e[i].weight = get_num(w, t->e[i].answer, 0);
+            t->e[i].weight = 0;
+        if (t->n > 0)
+            read_weights(w, t);
     }
 tail:
     t->no_answer = GET_INT(o, "no_answer", 0);
     if (t->no_answer < 0)
         t->no_answer = 0;
-    t->total += t->no_answer;
+    t->total = add_count(t->total, t->no_answer);
 }
 
 /* An array of names back into bits; unknown names are ignored. Returns 0

@@ -1,13 +1,12 @@
 /* export: DOT and JSON Lines from a run. */
 #include "tutor/export.h"
+#include "tutor/atomicfile.h"
 #include "tutor/markdown.h"
 #include "tutor/mem.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 enum { LABEL_CHARS = 40 };
 
@@ -176,7 +175,14 @@ int export_dot(const trace *t, FILE *f)
 
 int export_events(const event_log *log, FILE *f)
 {
+    return export_events_until(log, f, NULL);
+}
+
+int export_events_until(const event_log *log, FILE *f, const atomic_int *cancel)
+{
     for (int i = 0; log && i < log->n; i++) {
+        if (cancel && atomic_load(cancel))
+            return -1;
         char *j = event_to_json(log->v[i]);
         if (!j) return -1;
         fputs(j, f);
@@ -192,45 +198,42 @@ static int ends_with(const char *s, const char *tail)
     return a >= b && strcmp(s + a - b, tail) == 0;
 }
 
-int export_file(const char *path, const trace *t, const event_log *log,
-                char *err, size_t errlen)
+static int flags_of(const export_opts *o)
 {
-    char tmp[4096];
-    int fd, rc, e;
-    FILE *f;
-    if (!path || !*path) {
-        snprintf(err, errlen, "no file name");
+    return o && o->force ? ATOMICFILE_REPLACE : 0;
+}
+
+int export_check(const char *path, const export_opts *o, char *err, size_t errlen)
+{
+    return atomicfile_check(path, flags_of(o), err, errlen);
+}
+
+int export_file(const char *path, const trace *t, const event_log *log,
+                const export_opts *o, char *err, size_t errlen)
+{
+    const atomic_int *cancel = o ? o->cancel : NULL;
+    atomicfile a;
+    int rc;
+    /* new files as the umask says: an export is for sharing */
+    if (atomicfile_open(&a, path, flags_of(o), 0666, err, errlen) < 0)
         return -1;
-    }
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0) goto fail;
-    fchmod(fd, 0644);       /* mkstemp's 0600 is for secrets; this is for sharing */
-    f = fdopen(fd, "w");
-    if (!f) { e = errno; close(fd); errno = e; goto fail_unlink; }
+    errno = 0;
     if (ends_with(path, ".dot") || ends_with(path, ".gv"))
-        rc = export_dot(t, f);
+        rc = export_dot(t, a.f);
     else if (ends_with(path, ".md") || ends_with(path, ".markdown"))
-        rc = export_markdown(t, log, f);
+        rc = export_markdown_until(t, log, a.f, cancel);
     else
-        rc = export_events(log, f);
-    if (rc < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        e = errno ? errno : EIO;
-        fclose(f);
-        errno = e;
-        goto fail_unlink;
+        rc = export_events_until(log, a.f, cancel);
+    if (cancel && atomic_load(cancel)) {
+        atomicfile_abort(&a);
+        snprintf(err, errlen, "%s: cancelled; nothing written", path);
+        return -1;
     }
-    if (fclose(f) != 0) goto fail_unlink;
-    if (rename(tmp, path) < 0) goto fail_unlink;
-    return 0;
-fail_unlink:
-    e = errno;
-    unlink(tmp);
-    errno = e;
-fail:
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return -1;
+    if (rc < 0) {
+        int e = errno ? errno : EIO;
+        atomicfile_abort(&a);
+        snprintf(err, errlen, "%s: %s", path, strerror(e));
+        return -1;
+    }
+    return atomicfile_commit(&a, err, errlen);
 }

@@ -4,7 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OUTLINE_CHARS = 70 };
+/* The outline indents each level two spaces, so its size grows as nodes
+ * times depth: a 10,000-step chain would take 100 MB. Nodes deeper than
+ * OUTLINE_DEPTH are left out of it (and the file says so); the chosen path
+ * above it lists every step whatever its depth. */
+enum { OUTLINE_CHARS = 70, OUTLINE_DEPTH = 40 };
+
+static int cancelled(const atomic_int *cancel)
+{
+    return cancel && atomic_load(cancel);
+}
 
 /* Inline text on one line: Markdown's active characters escaped, line
  * breaks as spaces, at most max characters (then "…"; 0: no limit). */
@@ -55,15 +64,6 @@ static const event *find_kind(const event_log *log, event_kind k, int last)
             if (!last) break;
         }
     return found;
-}
-
-static int is_tree(const trace *t)
-{
-    for (int i = 0; i < t->n; i++)
-        if (t->nodes[i].depth > 1 || t->nodes[i].kind == NODE_THOUGHT ||
-            t->nodes[i].kind == NODE_STEP)
-            return 1;
-    return 0;
 }
 
 static void put_settings(FILE *f, const trace *t, const event *rs, const event *done)
@@ -185,11 +185,11 @@ static void put_node_text(FILE *f, const trace_node *n)
     }
 }
 
-static void put_samples(FILE *f, const trace *t)
+static void put_samples(FILE *f, const trace *t, const atomic_int *cancel)
 {
     int k = 0;
     fputs("## Samples\n\n", f);
-    for (int i = 0; i < t->n; i++) {
+    for (int i = 0; i < t->n && !cancelled(cancel); i++) {
         const trace_node *n = &t->nodes[i];
         if (n->kind == NODE_ROOT) continue;
         fprintf(f, "### %s %d: ", n->kind == NODE_SAMPLE ? "Sample" : node_kind_name(n->kind), ++k);
@@ -204,27 +204,16 @@ static void put_samples(FILE *f, const trace *t)
     if (k == 0) fputs("No samples.\n\n", f);
 }
 
-/* The deepest chosen node, or -1. */
-static int chosen_leaf(const trace *t)
+static void put_path(FILE *f, const trace *t, const atomic_int *cancel)
 {
-    int leaf = -1;
-    for (int i = 1; i < t->n; i++)
-        if (t->nodes[i].status == NS_CHOSEN &&
-            (leaf < 0 || t->nodes[i].depth > t->nodes[leaf].depth))
-            leaf = i;
-    return leaf;
-}
-
-static void put_path(FILE *f, const trace *t)
-{
-    int leaf = chosen_leaf(t), depth = 0;
+    int leaf = trace_chosen_leaf(t), depth = 0;
     fputs("## Chosen path\n\n", f);
     if (leaf < 0) { fputs("No path was chosen.\n\n", f); return; }
     for (int x = leaf; x > 0; x = t->nodes[x].parent) depth++;
     int *path = malloc((size_t)depth * sizeof *path);
     if (!path) return;
     for (int x = leaf, i = depth - 1; x > 0 && i >= 0; x = t->nodes[x].parent) path[i--] = x;
-    for (int i = 0; i < depth; i++) {
+    for (int i = 0; i < depth && !cancelled(cancel); i++) {
         const trace_node *n = &t->nodes[path[i]];
         fprintf(f, "### Step %d (node %d, %s)\n\n", i + 1, n->id, node_kind_name(n->kind));
         if (has_scores(n)) { fputs("Scores: ", f); put_scores(f, n); fputs("\n\n", f); }
@@ -244,24 +233,29 @@ static const char *one_line(const trace_node *n)
     return "";
 }
 
-static void put_outline(FILE *f, const trace *t)
+static void put_outline(FILE *f, const trace *t, const atomic_int *cancel)
 {
-    int pruned = 0, maxd = 0, *stack, sp = 0;
+    int pruned = 0, maxd = 0, deeper = 0, *stack, sp = 0;
     for (int i = 1; i < t->n; i++) {
         pruned += t->nodes[i].status == NS_PRUNED;
+        deeper += t->nodes[i].depth > OUTLINE_DEPTH;
         if (t->nodes[i].depth > maxd) maxd = t->nodes[i].depth;
     }
     fprintf(f, "## Tree\n\n%d nodes, %d pruned, %d deep. "
                "**Bold**: the chosen path; ~~struck~~: pruned.\n\n", t->n, pruned, maxd);
+    if (deeper)
+        fprintf(f, "This outline stops at depth %d: the %d node%s below it %s left out.\n\n",
+                OUTLINE_DEPTH, deeper, deeper == 1 ? "" : "s", deeper == 1 ? "is" : "are");
     if (t->n == 0) return;
     stack = malloc((size_t)t->n * sizeof *stack);
     if (!stack) return;
     stack[sp++] = 0;
     /* depth first, children in order, without recursion */
-    while (sp > 0) {
+    while (sp > 0 && !cancelled(cancel)) {
         const trace_node *n = &t->nodes[stack[--sp]];
-        for (int c = n->n_children - 1; c >= 0; c--)
-            if (sp < t->n) stack[sp++] = n->children[c];
+        if (n->depth < OUTLINE_DEPTH)
+            for (int c = n->n_children - 1; c >= 0; c--)
+                if (sp < t->n) stack[sp++] = n->children[c];
         for (int d = 0; d < n->depth; d++) fputs("  ", f);
         fprintf(f, "- %d ", n->id);
         if (n->kind == NODE_ROOT) { fputs("problem\n", f); continue; }
@@ -297,6 +291,12 @@ static void put_notes(FILE *f, const event_log *log)
 
 int export_markdown(const trace *t, const event_log *log, FILE *f)
 {
+    return export_markdown_until(t, log, f, NULL);
+}
+
+int export_markdown_until(const trace *t, const event_log *log, FILE *f,
+                          const atomic_int *cancel)
+{
     const event *rs = find_kind(log, EV_RUN_START, 0), *done = find_kind(log, EV_DONE, 1);
     const char *strategy = rs && rs->strategy ? rs->strategy : NULL;
     fputs("# ponder run", f);
@@ -307,12 +307,12 @@ int export_markdown(const trace *t, const event_log *log, FILE *f)
     put_settings(f, t, rs, done);
     put_answer(f, t, done);
     if (t->has_votes) put_votes(f, &t->votes);
-    if (is_tree(t)) {
-        put_path(f, t);
-        put_outline(f, t);
+    if (trace_is_tree(t)) {
+        put_path(f, t, cancel);
+        put_outline(f, t, cancel);
     } else {
-        put_samples(f, t);
+        put_samples(f, t, cancel);
     }
     put_notes(f, log);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) || cancelled(cancel) ? -1 : 0;
 }

@@ -2,6 +2,7 @@
 #include "tutor/trace.h"
 #include "tutor/mem.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,11 @@ static int add_node(trace *t, const event *ev)
     return 0;
 }
 
+static int add_sat(int a, int b)
+{
+    return b > 0 && a > INT_MAX - b ? INT_MAX : a + b;
+}
+
 static void merge_scores(node_scores *dst, const node_scores *src)
 {
     if (src->has & SCORE_VALUE) dst->value = src->value;
@@ -132,9 +138,10 @@ int trace_apply(trace *t, const event *ev)
             text_buf_append(ev->ch == CH_THINKING ? &n->thinking : &n->answer_text,
                             ev->text, strlen(ev->text));
         if (ev->tokens > 0) {
-            n->tokens += ev->tokens;
+            /* counts from a transcript are untrusted: saturate, never wrap */
+            n->tokens = add_sat(n->tokens, ev->tokens);
             if (ev->ch == CH_THINKING)
-                n->think_tokens += ev->tokens;
+                n->think_tokens = add_sat(n->think_tokens, ev->tokens);
         }
         return 0;
     case EV_SCORE:
@@ -188,4 +195,31 @@ int trace_apply(trace *t, const event *ev)
         break;
     }
     return -1;
+}
+
+int trace_is_tree(const trace *t)
+{
+    for (int i = 0; t && i < t->n; i++)
+        if (t->nodes[i].depth > 1 || t->nodes[i].kind == NODE_THOUGHT ||
+            t->nodes[i].kind == NODE_STEP)
+            return 1;
+    return 0;
+}
+
+int trace_chosen_leaf(const trace *t)
+{
+    int at = 0, leaf = -1;
+    if (!t || t->n == 0)
+        return -1;
+    /* each node is visited once: the walk only goes down */
+    for (;;) {
+        const trace_node *x = &t->nodes[at];
+        int next = -1;
+        for (int c = 0; c < x->n_children && next < 0; c++)
+            if (t->nodes[x->children[c]].status == NS_CHOSEN)
+                next = x->children[c];
+        if (next < 0)
+            return leaf;
+        leaf = at = next;
+    }
 }

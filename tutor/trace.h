@@ -49,6 +49,14 @@ void trace_done(trace *t);
 int trace_apply(trace *t, const event *ev);
 trace_node *trace_get(trace *t, int id);
 const trace_node *trace_cget(const trace *t, int id);
+/* 1 when the run grew a tree (a step or thought node, or any node deeper
+ * than a sample): the one rule the tree pane, the exports and `solve` use. */
+int trace_is_tree(const trace *t);
+/* The end of the chosen path: from the root, each time the first chosen
+ * child, until a node has none. -1 when the root has no chosen child. The
+ * strategies mark one path from the root (search_mark_chosen), so this is
+ * its last node; a crafted transcript with more gets one answer, in O(n). */
+int trace_chosen_leaf(const trace *t);
 /* Appends len bytes to a text buffer, keeping it NUL-terminated. */
 void text_buf_append(text_buf *b, const char *s, size_t len);
 

@@ -191,10 +191,20 @@ int transcript_load(const char *path, transcript_data *d, char *err, size_t errl
             cap = cap ? 2 * cap : 1 << 17;
             buf = mem_realloc(buf, cap);
         }
-        size_t got = fread(buf + len, 1, cap - len, f);
+        size_t want = cap - len;
+        if (want > TRANSCRIPT_MAX_BYTES + 1 - len)
+            want = TRANSCRIPT_MAX_BYTES + 1 - len;
+        size_t got = fread(buf + len, 1, want, f);
         len += got;
         if (got == 0)
             break;
+        if (len > TRANSCRIPT_MAX_BYTES) {
+            /* what a crafted or runaway file holds past the cap is not
+             * read; the cut line at the end counts as cut */
+            len = TRANSCRIPT_MAX_BYTES;
+            d->too_big = 1;
+            break;
+        }
     }
     if (ferror(f)) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
@@ -224,5 +234,9 @@ void transcript_describe(const transcript_data *d, char *buf, size_t cap)
                                     d->bad > TRANSCRIPT_BAD_KEPT ? ", ..." : "");
     }
     if (d->truncated && len < cap)
-        snprintf(buf + len, cap - len, "%sthe last line was cut off", len ? "; " : "");
+        len += (size_t)snprintf(buf + len, cap - len, "%sthe last line was cut off",
+                                len ? "; " : "");
+    if (d->too_big && len < cap)
+        snprintf(buf + len, cap - len, "%sonly the first %d MB were read", len ? "; " : "",
+                 TRANSCRIPT_MAX_BYTES >> 20);
 }

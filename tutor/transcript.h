@@ -34,6 +34,9 @@ const char *transcript_path(const transcript_writer *w);
 /* ---- reading ---- */
 
 enum { TRANSCRIPT_BAD_KEPT = 8 };   /* garbage line numbers remembered */
+/* transcript_load reads at most this much: a transcript is untrusted input
+ * (runs are shared), and a real run's is a few MB at most. */
+enum { TRANSCRIPT_MAX_BYTES = 64 << 20 };
 
 typedef struct {
     event *ev;          /* the events, in order (owned) */
@@ -44,6 +47,7 @@ typedef struct {
     int bad;            /* garbage lines skipped */
     int bad_line[TRANSCRIPT_BAD_KEPT];  /* the first ones' numbers (from 1) */
     int has_done;       /* an EV_DONE was read: the run ended */
+    int too_big;        /* the file passed TRANSCRIPT_MAX_BYTES: the rest was not read */
 } transcript_data;
 
 void transcript_data_init(transcript_data *d);
@@ -51,7 +55,8 @@ void transcript_data_done(transcript_data *d);
 /* Parses len bytes of JSON Lines (no NUL needed; NULs make a line
  * garbage). Appends to d. Never fails: what cannot be read is counted. */
 void transcript_parse(transcript_data *d, const char *buf, size_t len);
-/* Reads a whole file into d. Returns 0, or -1 with "path: reason". */
+/* Reads a file into d, at most TRANSCRIPT_MAX_BYTES of it (too_big says
+ * when there was more). Returns 0, or -1 with "path: reason". */
 int transcript_load(const char *path, transcript_data *d, char *err, size_t errlen);
 /* "skipped 2 unreadable lines (3, 9); the last line was cut off", or ""
  * when every line was read. */

@@ -1,12 +1,9 @@
 #include "ui/files.h"
+#include "tutor/atomicfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 int files_mkdirs(const char *dir)
 {
@@ -29,61 +26,9 @@ int files_mkdirs(const char *dir)
     return 0;
 }
 
-/* fsync the directory holding path, so the rename itself is on disk.
- * Best effort: some file systems refuse to sync a directory. */
-static void sync_dir(const char *path)
-{
-    char dir[1100];
-    const char *slash = strrchr(path, '/');
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == path) snprintf(dir, sizeof dir, "/");
-    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
 int files_write_atomic(const char *path, const char *data, size_t len,
                        char *err, size_t errlen)
 {
-    char tmp[1100];
-    int fd;
-    size_t off = 0;
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    /* a fresh name of our own (O_EXCL, 0600): never someone else's file */
-    fd = mkstemp(tmp);
-    if (fd < 0) goto fail;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            goto fail_fd;
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) < 0) goto fail_fd;
-    if (close(fd) < 0) { fd = -1; goto fail_unlink; }
-    if (rename(tmp, path) < 0) goto fail_unlink;
-    sync_dir(path);
-    return 0;
-fail_fd:
-    {
-        int e = errno;
-        close(fd);
-        errno = e;
-    }
-fail_unlink:
-    {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-    }
-fail:
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return -1;
+    /* ponder's own state: private when new, its mode kept when replaced */
+    return atomicfile_write(path, data, len, ATOMICFILE_REPLACE, 0600, err, errlen);
 }

@@ -1,10 +1,12 @@
 #include "ui/input.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <readline/readline.h>
 #include <readline/history.h>
 
@@ -26,6 +28,8 @@ static struct {
     input_submit_fn on_submit;
     void *ud;
     char path[1024];            /* history file, "" for none */
+    int file_lines;             /* lines in it, as far as this tutor knows */
+    int unreadable;             /* it holds lines load_history skipped */
 } in;
 
 /* readline asks for input only from the queue, and never draws. */
@@ -86,6 +90,7 @@ static void load_history(char *msg, size_t msglen)
         if (len > 0 && line[len - 1] == '\n') line[--len] = 0;
         if (len > 0 && line[len - 1] == '\r') line[--len] = 0;
         if (len == 0) continue;
+        in.file_lines++;
         if (!valid_line(line, (size_t)len) || strlen(line) != (size_t)len) { bad++; continue; }
         add_history(line);
     }
@@ -94,6 +99,7 @@ static void load_history(char *msg, size_t msglen)
     else if (bad)
         snprintf(msg, msglen, "history: skipped %d unreadable line%s in %s",
                  bad, bad == 1 ? "" : "s", in.path);
+    in.unreadable = bad > 0;
     free(line);
     fclose(f);
 }
@@ -138,10 +144,26 @@ int input_init(const char *state_dir, input_submit_fn on_submit, void *ud,
     return 0;
 }
 
+/* A history line edited and left (Up, type, Down) holds readline's undo
+ * list for it; clear_history() frees the line but not that list. */
+static void free_history_undo(void)
+{
+    HIST_ENTRY **h = history_list();
+    for (int i = 0; h && h[i]; i++) {
+        UNDO_LIST *list = h[i]->data, *cur = rl_undo_list;
+        if (!list) continue;
+        rl_undo_list = list;
+        rl_free_undo_list();    /* also clears every entry's pointer to it */
+        rl_undo_list = cur == list ? NULL : cur;
+    }
+    rl_free_undo_list();        /* the line being edited */
+}
+
 void input_done(void)
 {
     if (in.ready) {
         rl_callback_handler_remove();
+        free_history_undo();
         clear_history();
     }
     if (in.devnull_in) fclose(in.devnull_in);
@@ -274,40 +296,88 @@ void input_clear(void)
     rl_point = rl_end = 0;
 }
 
+/* Rewrites the file with its last HISTORY_MAX readable lines, read from
+ * the file itself, so what other tutors appended is kept. */
+static int compact_history(char *err, size_t errlen)
+{
+    FILE *f = fopen(in.path, "r");
+    char **keep = calloc(HISTORY_MAX, sizeof *keep), *line = NULL, *buf = NULL;
+    size_t cap = 0, len = 0, total = 0;
+    ssize_t n;
+    int count = 0, rc = -1;
+    if (!f || !keep) {
+        snprintf(err, errlen, "%s: %s", in.path, strerror(errno ? errno : ENOMEM));
+        goto done;
+    }
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        if (n == 0 || line[n - 1] != '\n') continue;    /* a line still being written */
+        if (!valid_line(line, (size_t)n - 1) || strlen(line) != (size_t)n) continue;
+        free(keep[count % HISTORY_MAX]);
+        keep[count % HISTORY_MAX] = line;
+        line = NULL;
+        cap = 0;
+        count++;
+    }
+    for (int i = 0; i < HISTORY_MAX; i++) total += keep[i] ? strlen(keep[i]) : 0;
+    buf = malloc(total + 1);
+    if (!buf) goto done;
+    for (int i = count > HISTORY_MAX ? count - HISTORY_MAX : 0; i < count; i++) {
+        size_t l = strlen(keep[i % HISTORY_MAX]);
+        memcpy(buf + len, keep[i % HISTORY_MAX], l);
+        len += l;
+    }
+    rc = files_write_atomic(in.path, buf, len, err, errlen);
+    if (rc == 0) {
+        in.file_lines = count < HISTORY_MAX ? count : HISTORY_MAX;
+        in.unreadable = 0;
+    }
+done:
+    if (f) fclose(f);
+    for (int i = 0; keep && i < HISTORY_MAX; i++) free(keep[i]);
+    free(keep);
+    free(line);
+    free(buf);
+    return rc;
+}
+
 int input_history_add(const char *line, char *msg, size_t msglen)
 {
     HIST_ENTRY **h;
-    char *buf;
-    size_t len = 0, cap = 0;
-    int rc;
-    if (!valid_line(line, strlen(line))) return 0;
+    char err[1200], dir[1024], *slash, *rec;
+    size_t len = strlen(line);
+    int fd, rc = 0;
+    if (!valid_line(line, len)) return 0;
     h = history_list();
     /* skip an immediate repeat */
-    if (!(history_length > 0 && h && h[history_length - 1] &&
-          strcmp(h[history_length - 1]->line, line) == 0))
-        add_history(line);
+    if (history_length > 0 && h && h[history_length - 1] &&
+        strcmp(h[history_length - 1]->line, line) == 0) {
+        using_history();
+        return 0;
+    }
+    add_history(line);
     using_history();            /* Up starts again from the newest entry */
     if (!in.path[0]) return 0;
-    h = history_list();
-    for (int i = 0; h && h[i]; i++) cap += strlen(h[i]->line) + 1;
-    buf = malloc(cap + 1);
-    if (!buf) return -1;
-    for (int i = 0; h && h[i]; i++) {
-        size_t l = strlen(h[i]->line);
-        memcpy(buf + len, h[i]->line, l);
-        len += l;
-        buf[len++] = '\n';
+    snprintf(dir, sizeof dir, "%s", in.path);
+    slash = strrchr(dir, '/');
+    if (slash) { *slash = 0; files_mkdirs(dir); }
+    /* Appended with one write(), never rewritten from this tutor's list:
+     * two tutors open at once both keep what the other added. */
+    rec = malloc(len + 1);
+    if (!rec) return -1;
+    memcpy(rec, line, len);
+    rec[len] = '\n';
+    fd = open(in.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || write(fd, rec, len + 1) != (ssize_t)(len + 1)) {
+        snprintf(msg, msglen, "history not saved: %s: %s", in.path, strerror(errno));
+        rc = -1;
     }
-    {
-        char err[512];
-        char dir[1024];
-        char *slash;
-        snprintf(dir, sizeof dir, "%s", in.path);
-        slash = strrchr(dir, '/');
-        if (slash) { *slash = 0; files_mkdirs(dir); }
-        rc = files_write_atomic(in.path, buf, len, err, sizeof err);
-        if (rc < 0) snprintf(msg, msglen, "history not saved: %s", err);
+    if (fd >= 0) close(fd);
+    free(rec);
+    /* trimmed (and cleaned of unreadable lines) now and then, not each time */
+    if (rc == 0 && (++in.file_lines > 2 * HISTORY_MAX || in.unreadable) &&
+        compact_history(err, sizeof err) < 0) {
+        snprintf(msg, msglen, "history not trimmed: %s", err);
+        rc = -1;
     }
-    free(buf);
     return rc;
 }

@@ -3,8 +3,11 @@
  * in through input_key(), and the screen draws input_text()/input_point()
  * itself. The only file that includes <readline/readline.h>.
  *
- * History lives in STATE_DIR/history: read at start, rewritten safely
- * (temporary file, fsync, rename) after each submitted problem. */
+ * History lives in STATE_DIR/history: read at start; each submitted
+ * problem is appended with one write, so two tutors open at once keep
+ * each other's lines. Past twice HISTORY_MAX lines the file is trimmed to
+ * its last HISTORY_MAX, read from the file itself (then written safely:
+ * temporary file, fsync, rename). */
 #ifndef PONDER_UI_INPUT_H
 #define PONDER_UI_INPUT_H
 #include <stddef.h>

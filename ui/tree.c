@@ -68,11 +68,7 @@ void tree_node_active(tree_view *tv, const trace *t, int id)
 
 int tree_wanted(const trace *t)
 {
-    for (int i = 0; i < t->n; i++) {
-        const trace_node *n = &t->nodes[i];
-        if (n->depth > 1 || n->kind == NODE_THOUGHT || n->kind == NODE_STEP) return 1;
-    }
-    return 0;
+    return trace_is_tree(t);
 }
 
 /* Depth first from the root, children in order, skipping what is under a

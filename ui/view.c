@@ -127,14 +127,10 @@ static int apply(view *v, const event *ev, double now)
         v->saved = ev->saved;
         v->retry[0] = 0;
         /* A search ends on its chosen path: the cursor goes to the
-         * deepest chosen node (unless the user has moved it), and the
+         * end of the chosen path (unless the user has moved it), and the
          * Thinking pane shows the whole path to it. */
         if (tree_wanted(&v->tr) && !v->tree.user_moved) {
-            int leaf = -1;
-            for (int i = 1; i < v->tr.n; i++)
-                if (v->tr.nodes[i].status == NS_CHOSEN &&
-                    (leaf < 0 || v->tr.nodes[i].depth > v->tr.nodes[leaf].depth))
-                    leaf = i;
+            int leaf = trace_chosen_leaf(&v->tr);
             if (leaf > 0) {
                 tree_node_active(&v->tree, &v->tr, leaf);
                 v->path_node = leaf;

@@ -2,14 +2,21 @@
  * as a replay would: split into lines (LF or CRLF; a last line without a
  * newline still counts, and one that does not parse is a torn write, not
  * an error), parse each with event_from_json, apply it to a trace
- * (tutor/trace.c) and draw the trace as DOT (tutor/export.c). Each event
- * that parses must survive event_to_json -> event_from_json unchanged. */
+ * (tutor/trace.c) and draw the trace as DOT (tutor/export.c) and Markdown
+ * (tutor/markdown.c). Each event that parses must survive event_to_json ->
+ * event_from_json unchanged. A transcript is untrusted input (runs are
+ * shared), so the target also checks what an attacker would try: the
+ * counts never go negative (UBSan catches a signed overflow on the way),
+ * and the write-ups grow linearly with the input, never as nodes times
+ * depth (the seed corpus has a 1,000-node chain and vote counts near
+ * INT_MAX to start from). */
 #include "tests/fuzz/fuzz.h"
 
 #include <string.h>
 
 #include "tutor/event.h"
 #include "tutor/export.h"
+#include "tutor/markdown.h"
 #include "tutor/trace.h"
 #include "tutor/transcript.h"
 
@@ -39,7 +46,9 @@ void fuzz_events(const uint8_t *d, size_t n)
         devnull = fopen("/dev/null", "w");
     FUZZ_CHECK(devnull != NULL);
     trace t;
+    event_log log;
     trace_init(&t);
+    event_log_init(&log);
     size_t at = 0;
     while (at < n) {
         const uint8_t *nl = memchr(d + at, '\n', n - at);
@@ -52,7 +61,13 @@ void fuzz_events(const uint8_t *d, size_t n)
         if (event_from_json(line, &ev) == 0) {
             FUZZ_CHECK(ev.kind >= 0 && ev.kind < EV__COUNT);
             round_trip(&ev);
+            if (ev.has_votes) {
+                FUZZ_CHECK(ev.votes.total >= 0 && ev.votes.no_answer >= 0);
+                for (int i = 0; i < ev.votes.n; i++)
+                    FUZZ_CHECK(ev.votes.e[i].count >= 0 && ev.votes.e[i].weight >= 0);
+            }
             trace_apply(&t, &ev);
+            event_log_push(&log, &ev);
             event_clear(&ev);
         }
         free(line);
@@ -71,7 +86,20 @@ void fuzz_events(const uint8_t *d, size_t n)
     transcript_describe(&td, why, sizeof why);
     FUZZ_CHECK(memchr(why, '\0', sizeof why) != NULL);
     transcript_data_done(&td);
+    for (int i = 0; i < t.n; i++)
+        FUZZ_CHECK(t.nodes[i].tokens >= 0 && t.nodes[i].think_tokens >= 0);
     export_dot(&t, devnull);
+    /* Markdown: a bounded amount of text per input byte (each node's text
+     * is written a few times at most, escaped) */
+    char *md = NULL;
+    size_t md_len = 0;
+    FILE *mf = open_memstream(&md, &md_len);
+    FUZZ_CHECK(mf != NULL);
+    export_markdown(&t, &log, mf);
+    fclose(mf);
+    FUZZ_CHECK(md_len <= 8192 + 16 * n);
+    free(md);
+    event_log_done(&log);
     trace_done(&t);
 }
 

@@ -94,6 +94,24 @@ check "Alt-M writes the run up as Markdown" r 'wrote ponder-run-.*\.md' 5
 md=$(ls "$tmp"/work/ponder-run-*.md 2>/dev/null | head -n1)
 if [ -n "$md" ] && head -n1 "$md" | grep -q '^# ponder run: sc on builtin$' && grep -q "^\*\*$A\*\* ($K of $N votes" "$md"
 then ok "the Markdown file has the run and its answer"; else bad "the Markdown file has the run and its answer" "$(head -40 "$md" 2>&1)"; fi
+# an export onto an existing file asks first: n keeps it, y replaces it
+# (the names are stamped to the second: take the next few seconds' names)
+now=$(date +%s)
+for i in 0 1 2 3 4 5 6 7 8 9; do
+    printf 'mine\n' > "$tmp/work/ponder-run-$(date -d "@$((now + i))" +%Y%m%d-%H%M%S).md"
+done
+T send-keys -t r M-m
+check "Alt-M onto an existing file asks before replacing it" r 'ponder-run-.*\.md exists: replace it\? \(y/n\)' 5
+T send-keys -t r n
+check "n keeps the file" r 'not exported: ponder-run-.*\.md is kept' 5
+if [ "$(grep -l '^mine$' "$tmp"/work/ponder-run-*.md | wc -l)" = 10 ]; then ok "the kept files are untouched"
+else bad "the kept files are untouched" "$(ls -la "$tmp/work")"; fi
+T send-keys -t r M-m
+check "Alt-M asks again" r 'exists: replace it\? \(y/n\)' 5
+T send-keys -t r y
+check "y replaces the file" r 'wrote ponder-run-.*\.md' 5
+if [ "$(grep -l '^mine$' "$tmp"/work/ponder-run-*.md | wc -l)" = 9 ]; then ok "one file was replaced"
+else bad "one file was replaced" "$(ls -la "$tmp/work")"; fi
 T send-keys -t r -l "What is 2 + 2?"
 T send-keys -t r Enter
 check "a new problem during a replay is refused" r 'A replay has no model' 5

@@ -205,6 +205,76 @@ static void test_unknown_model_and_strategy(void **state)
     assert_non_null(strstr(c.warning, ":2:"));
 }
 
+/* Every warning is kept, one a line, each with its own line number: a
+ * world-readable key is not hidden behind an unknown key before it. */
+static void test_all_warnings_shown(void **state)
+{
+    (void)state;
+    char *p = write_tmp("[ponder]\ncolour = red\n[openai]\napi_key = sk-canary-7\n");
+    app_config c;
+    chmod(p, 0644);
+    config_defaults(&c);
+    config_load(&c, p);
+    unlink(p);
+    assert_non_null(strstr(c.warning, ":2: unknown key 'colour'"));
+    assert_non_null(strstr(c.warning, ":4: this file holds an API key"));
+    assert_non_null(strchr(c.warning, '\n'));
+    assert_null(strstr(c.warning, "sk-canary"));
+    /* printed as two "ponder: warning:" lines */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    config_print_warnings(&c, f);
+    fclose(f);
+    char *second = strstr(buf, "\nponder: warning: ");
+    assert_true(strncmp(buf, "ponder: warning: ", 17) == 0);
+    assert_non_null(second);
+    assert_non_null(strstr(second, ":4:"));
+    free(buf);
+}
+
+/* A value longer than inih's line buffer is one line: it is ignored with a
+ * warning on its own line number, and later lines keep theirs. */
+static void test_long_line_numbers(void **state)
+{
+    (void)state;
+    char text[1200];
+    char big[900];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    snprintf(text, sizeof text, "[ponder]\ntheme = %s\nstrategy = tot\nbogus = 1\n", big);
+    char *p = write_tmp(text);
+    app_config c;
+    config_defaults(&c);
+    config_load(&c, p);
+    unlink(p);
+    assert_non_null(strstr(c.warning, ":2: line longer than"));
+    assert_non_null(strstr(c.warning, ":4: unknown key 'bogus'"));
+    assert_null(strstr(c.warning, "syntax error"));
+    assert_string_equal(c.strategy, "tot");
+    assert_string_equal(c.theme, "default");
+    /* the same through config_parse_string */
+    config_defaults(&c);
+    config_parse_string(&c, text, "t.ini");
+    assert_non_null(strstr(c.warning, "t.ini:4: unknown key 'bogus'"));
+}
+
+/* config.ini linked to /dev/zero is read to 64 KB, not forever. */
+static void test_endless_config_is_capped(void **state)
+{
+    (void)state;
+    char path[64];
+    app_config c;
+    snprintf(path, sizeof path, "/tmp/ponder-cfg-zero-%d.ini", (int)getpid());
+    unlink(path);
+    assert_int_equal(symlink("/dev/zero", path), 0);
+    config_defaults(&c);
+    config_load(&c, path);
+    unlink(path);
+    assert_non_null(strstr(c.warning, "longer than 64 KB"));
+    assert_string_equal(c.strategy, "sc");
+}
+
 static int parse(app_config *c, cli_args *a, char *err, ...)
 {
     char *argv[32];
@@ -321,6 +391,9 @@ int main(void)
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_search),
         cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_all_warnings_shown),
+        cmocka_unit_test(test_long_line_numbers),
+        cmocka_unit_test(test_endless_config_is_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "tutor/event.h"
+#include "tutor/trace.h"
 
 static void assert_str_eq_null(const char *a, const char *b)
 {
@@ -432,6 +434,125 @@ static void test_from_json_rejects_garbage(void **state)
     event_clear(&ev);
 }
 
+/* Counts string comparisons while counting is on: this program's strcmp
+ * stands in for the C library's (for cJSON's lookups too), so a test can
+ * measure work as a count, never as time. */
+static long strcmp_calls;
+static int counting;
+
+int strcmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    if (counting)
+        strcmp_calls++;
+    while (*x && *x == *y) { x++; y++; }
+    return (*x > *y) - (*x < *y);
+}
+
+/* A vote line with n answers and their weights. */
+static char *votes_line(int n, int weighted)
+{
+    size_t cap = (size_t)n * 48 + 128, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len += (size_t)snprintf(s + len, cap - len, "{\"event\":\"vote\",\"votes\":{");
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(s + len, cap - len, "%s\"a%d\":1", i ? "," : "", i);
+    len += (size_t)snprintf(s + len, cap - len, "}");
+    if (weighted) {
+        len += (size_t)snprintf(s + len, cap - len, ",\"weights\":{");
+        for (int i = n - 1; i >= 0; i--)
+            len += (size_t)snprintf(s + len, cap - len, "%s\"a%d\":%d.5", i < n - 1 ? "," : "", i, i);
+        len += (size_t)snprintf(s + len, cap - len, "}");
+    }
+    snprintf(s + len, cap - len, "}");
+    return s;
+}
+
+/* Reading weights is O(n log n) in comparisons, not one scan of the
+ * object per answer (n^2/2: 200,000 answers hung `ponder runs`). */
+static void test_weights_read_in_n_log_n(void **state)
+{
+    (void)state;
+    enum { N = 4000 };
+    char *line = votes_line(N, 1);
+    event ev;
+    strcmp_calls = 0;
+    counting = 1;
+    int rc = event_from_json(line, &ev);
+    counting = 0;
+    assert_int_equal(rc, 0);
+    assert_int_equal(ev.votes.n, N);
+    for (int i = 0; i < N; i += 997) {
+        char want[16];
+        snprintf(want, sizeof want, "a%d", i);
+        assert_string_equal(ev.votes.e[i].answer, want);
+        assert_true(ev.votes.e[i].weight == i + 0.5);
+    }
+    /* n log2 n is about 48,000 for the sort and as many for the searches;
+     * the old lookups made 8,000,000 */
+    print_message("%ld comparisons for %d weighted answers\n", strcmp_calls, N);
+    assert_true(strcmp_calls < 40L * N);
+    event_clear(&ev);
+    free(line);
+}
+
+/* Weights as a name lookup gives them: the first member of that name;
+ * not a number, or missing: 0; out of range: clamped. */
+static void test_weights_lookup_semantics(void **state)
+{
+    (void)state;
+    event ev;
+    assert_int_equal(event_from_json("{\"event\":\"vote\",\"votes\":{\"x\":2,\"y\":1,\"z\":1},"
+                                     "\"weights\":{\"y\":\"no\",\"x\":1e308,\"x\":3,\"w\":5}}", &ev), 0);
+    assert_int_equal(ev.votes.n, 3);
+    assert_true(ev.votes.weighted);
+    assert_true(ev.votes.e[0].weight == 1e9);
+    assert_true(ev.votes.e[1].weight == 0);
+    assert_true(ev.votes.e[2].weight == 0);
+    event_clear(&ev);
+}
+
+/* Counts near INT_MAX from a crafted transcript add up without overflow
+ * (UBSan under `make asan` stopped on the old sums). */
+static void test_vote_counts_saturate(void **state)
+{
+    (void)state;
+    event ev;
+    assert_int_equal(event_from_json("{\"event\":\"vote\",\"votes\":{\"1\":2147483646,"
+                                     "\"2\":2147483646},\"no_answer\":2147483647}", &ev), 0);
+    assert_int_equal(ev.votes.n, 2);
+    assert_int_equal(ev.votes.e[0].count, 2147483646);
+    assert_int_equal(ev.votes.total, 2147483647);
+    event_clear(&ev);
+    assert_int_equal(event_from_json("{\"event\":\"done\",\"votes\":{\"1\":2147483646},"
+                                     "\"no_answer\":2147483646}", &ev), 0);
+    assert_int_equal(ev.votes.total, 2147483647);
+    event_clear(&ev);
+}
+
+/* Token counts near INT_MAX on a node saturate too (tutor/trace.c). */
+static void test_trace_tokens_saturate(void **state)
+{
+    (void)state;
+    trace t;
+    event ev;
+    trace_init(&t);
+    assert_int_equal(event_from_json("{\"event\":\"node_add\",\"node\":0,\"parent\":-1,"
+                                     "\"kind\":\"root\"}", &ev), 0);
+    assert_int_equal(trace_apply(&t, &ev), 0);
+    event_clear(&ev);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(event_from_json("{\"event\":\"text\",\"node\":0,\"channel\":\"thinking\","
+                                         "\"delta\":\"x\",\"tokens\":2147483647}", &ev), 0);
+        assert_int_equal(trace_apply(&t, &ev), 0);
+        event_clear(&ev);
+    }
+    assert_int_equal(t.nodes[0].tokens, 2147483647);
+    assert_int_equal(t.nodes[0].think_tokens, 2147483647);
+    trace_done(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +567,10 @@ int main(void)
         cmocka_unit_test(test_run_start_and_error_shape),
         cmocka_unit_test(test_utf8_sanitized),
         cmocka_unit_test(test_from_json_rejects_garbage),
+        cmocka_unit_test(test_weights_read_in_n_log_n),
+        cmocka_unit_test(test_weights_lookup_semantics),
+        cmocka_unit_test(test_vote_counts_saturate),
+        cmocka_unit_test(test_trace_tokens_saturate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

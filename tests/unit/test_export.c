@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -181,7 +184,7 @@ static void test_graphviz_accepts(void **state)
     run_init(&r, 1);
     tmp_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/run.dot", dir);
-    assert_int_equal(export_file(path, &r.tr, &r.log, err, sizeof err), 0);
+    assert_int_equal(export_file(path, &r.tr, &r.log, NULL, err, sizeof err), 0);
     snprintf(cmd, sizeof cmd, "dot -Tsvg '%s' -o '%s/run.svg' 2>'%s/dot.err'", path, dir, dir);
     assert_int_equal(system(cmd), 0);
     snprintf(cmd, sizeof cmd, "test -s '%s/run.svg' && ! test -s '%s/dot.err'", dir, dir);
@@ -205,7 +208,7 @@ static void test_jsonl_round_trip(void **state)
     run_init(&r, 1);
     tmp_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/run.jsonl", dir);
-    assert_int_equal(export_file(path, &r.tr, &r.log, err, sizeof err), 0);
+    assert_int_equal(export_file(path, &r.tr, &r.log, NULL, err, sizeof err), 0);
     f = fopen(path, "r");
     assert_non_null(f);
     trace_init(&back);
@@ -240,13 +243,155 @@ static void test_unwritable(void **state)
     run r;
     char err[256] = "";
     run_init(&r, 0);
-    assert_int_equal(export_file("/nonexistent-ponder-dir/run.dot", &r.tr, &r.log, err, sizeof err), -1);
+    assert_int_equal(export_file("/nonexistent-ponder-dir/run.dot", &r.tr, &r.log, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "/nonexistent-ponder-dir/run.dot: "));
-    assert_int_equal(export_file("", &r.tr, &r.log, err, sizeof err), -1);
+    assert_int_equal(export_file("", &r.tr, &r.log, NULL, err, sizeof err), -1);
     assert_true(err[0]);
     /* a directory in the way of the rename */
-    assert_int_equal(export_file("/tmp", &r.tr, &r.log, err, sizeof err), -1);
+    assert_int_equal(export_file("/tmp", &r.tr, &r.log, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "/tmp: "));
+    run_done(&r);
+}
+
+/* What is at path, as text ("" when it cannot be read). */
+static char *read_all(const char *path)
+{
+    static char buf[256];
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+    buf[0] = 0;
+    if (f) {
+        n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+    }
+    buf[n] = 0;
+    return buf;
+}
+
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+/* Only a new name or a regular file is written: a FIFO, a symlink and a
+ * directory are refused and left as they were; no temporary file stays. */
+static void test_refuses_what_is_not_a_file(void **state)
+{
+    (void)state;
+    run r;
+    char dir[64], path[160], target[160], err[512];
+    struct stat st;
+    export_opts force = { .force = 1 };
+    run_init(&r, 1);
+    tmp_dir(dir, sizeof dir);
+
+    snprintf(path, sizeof path, "%s/fifo.md", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(export_check(path, &force, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a regular file"));
+    assert_int_equal(export_file(path, &r.tr, &r.log, &force, err, sizeof err), -1);
+    assert_non_null(strstr(err, "fifo.md: is not a regular file"));
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+
+    /* a symlink to a file: neither the link nor its target changes */
+    snprintf(target, sizeof target, "%s/target.txt", dir);
+    write_text(target, "keep me", 0600);
+    snprintf(path, sizeof path, "%s/link.dot", dir);
+    assert_int_equal(symlink(target, path), 0);
+    assert_int_equal(export_file(path, &r.tr, &r.log, &force, err, sizeof err), -1);
+    assert_non_null(strstr(err, "link.dot: is a symbolic link"));
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_string_equal(read_all(target), "keep me");
+
+    /* "dir/" is a directory, not "Not a directory" */
+    snprintf(path, sizeof path, "%s/", dir);
+    assert_int_equal(export_file(path, &r.tr, &r.log, &force, err, sizeof err), -1);
+    assert_non_null(strstr(err, "names a directory"));
+    assert_null(strstr(err, "Not a directory"));
+    snprintf(path, sizeof path, "%s/sub", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(export_file(path, &r.tr, &r.log, &force, err, sizeof err), -1);
+    assert_non_null(strstr(err, "sub: is a directory"));
+
+    /* a device: /dev/null stays a device whoever runs this */
+    assert_int_equal(export_check("/dev/null", &force, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/dev/null: is not a regular file"));
+
+    snprintf(path, sizeof path, "%s/fifo.md", dir); unlink(path);
+    snprintf(path, sizeof path, "%s/link.dot", dir); unlink(path);
+    snprintf(path, sizeof path, "%s/sub", dir); rmdir(path);
+    unlink(target);
+    assert_int_equal(rmdir(dir), 0);          /* nothing else was left behind */
+    run_done(&r);
+}
+
+/* An existing file is replaced only with force, then keeps its mode; a new
+ * file gets 0666 less the umask; export_check makes nothing. */
+static void test_replace_only_with_force(void **state)
+{
+    (void)state;
+    run r;
+    char dir[64], path[160], err[512];
+    struct stat st;
+    export_opts force = { .force = 1 };
+    run_init(&r, 1);
+    tmp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/run.dot", dir);
+    write_text(path, "old", 0640);
+
+    errno = 0;
+    assert_int_equal(export_check(path, NULL, err, sizeof err), -1);
+    assert_int_equal(errno, EEXIST);
+    assert_int_equal(export_file(path, &r.tr, &r.log, NULL, err, sizeof err), -1);
+    assert_int_equal(errno, EEXIST);
+    assert_non_null(strstr(err, "run.dot: already exists"));
+    assert_string_equal(read_all(path), "old");
+
+    assert_int_equal(export_check(path, &force, err, sizeof err), 0);
+    assert_string_equal(read_all(path), "old");
+    assert_int_equal(export_file(path, &r.tr, &r.log, &force, err, sizeof err), 0);
+    assert_true(strncmp(read_all(path), "digraph ponder", 14) == 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0640);   /* was 0644 whatever it had been */
+    unlink(path);
+
+    mode_t old = umask(027);
+    snprintf(path, sizeof path, "%s/new.jsonl", dir);
+    assert_int_equal(export_check(path, NULL, err, sizeof err), 0);
+    assert_int_equal(access(path, F_OK), -1);     /* the check leaves nothing */
+    assert_int_equal(export_file(path, &r.tr, &r.log, NULL, err, sizeof err), 0);
+    umask(old);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0640);
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+    run_done(&r);
+}
+
+/* A cancel flag set (as SIGTERM sets it) stops the export: no file. */
+static void test_cancelled_export_writes_nothing(void **state)
+{
+    (void)state;
+    run r;
+    char dir[64], path[160], err[512];
+    atomic_int stop = 1;
+    export_opts o = { .cancel = &stop };
+    run_init(&r, 1);
+    tmp_dir(dir, sizeof dir);
+    const char *ext[] = { "md", "jsonl", "dot" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/run.%s", dir, ext[i]);
+        assert_int_equal(export_file(path, &r.tr, &r.log, &o, err, sizeof err), -1);
+        assert_non_null(strstr(err, "cancelled"));
+        assert_int_equal(access(path, F_OK), -1);
+    }
+    assert_int_equal(rmdir(dir), 0);
     run_done(&r);
 }
 
@@ -259,6 +404,9 @@ int main(void)
         cmocka_unit_test(test_graphviz_accepts),
         cmocka_unit_test(test_jsonl_round_trip),
         cmocka_unit_test(test_unwritable),
+        cmocka_unit_test(test_refuses_what_is_not_a_file),
+        cmocka_unit_test(test_replace_only_with_force),
+        cmocka_unit_test(test_cancelled_export_writes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -187,6 +187,74 @@ static void test_tree(void **state)
     run_done(&r);
 }
 
+/* A chain of n steps from the root, every one chosen. */
+static void chain_run(run *r, int n)
+{
+    char label[32];
+    trace_init(&r->tr);
+    event_log_init(&r->log);
+    tree_run_add(apply, r, 0, -1, NODE_ROOT, NULL);
+    for (int i = 1; i <= n; i++) {
+        snprintf(label, sizeof label, "step %d", i);
+        tree_run_add(apply, r, i, i - 1, NODE_STEP, label);
+        tree_run_status(apply, r, i, NS_CHOSEN, i == n ? "7" : NULL);
+    }
+}
+
+/* The outline stops at its depth limit and says so, so a 10,000-step
+ * chain gives a file that grows with the steps, not steps times depth
+ * (it was 100 MB); the chosen path still lists every step. */
+static void test_deep_chain_is_bounded(void **state)
+{
+    (void)state;
+    run r;
+    enum { N = 10000 };
+    chain_run(&r, N);
+    char *md = markdown_of(&r);
+    size_t len = strlen(md);
+    assert_true(len < (size_t)N * 300);
+    HAS(md, "This outline stops at depth 40: the 9960 nodes below it are left out.");
+    HAS(md, "### Step 10000 (node 10000, step)");
+    HAS(md, "- 40 **step 40**");
+    assert_null(strstr(md, "- 41 **step 41**"));
+    free(md);
+    run_done(&r);
+}
+
+/* One rule for the end of the chosen path (trace_chosen_leaf): from the
+ * root down the chosen children. A crafted trace with a deeper chosen node
+ * off that path does not pull the write-up there. */
+static void test_chosen_leaf_rule(void **state)
+{
+    (void)state;
+    run r;
+    trace_init(&r.tr);
+    event_log_init(&r.log);
+    tree_run_add(apply, &r, 0, -1, NODE_ROOT, NULL);
+    tree_run_add(apply, &r, 1, 0, NODE_STEP, "a1");
+    tree_run_add(apply, &r, 2, 1, NODE_STEP, "a2");
+    tree_run_add(apply, &r, 3, 0, NODE_STEP, "b1");
+    tree_run_add(apply, &r, 4, 3, NODE_STEP, "b2");
+    tree_run_add(apply, &r, 5, 4, NODE_STEP, "b3");
+    tree_run_status(apply, &r, 1, NS_CHOSEN, NULL);
+    tree_run_status(apply, &r, 2, NS_CHOSEN, "7");
+    tree_run_status(apply, &r, 3, NS_DONE, NULL);
+    tree_run_status(apply, &r, 4, NS_CHOSEN, NULL);
+    tree_run_status(apply, &r, 5, NS_CHOSEN, "9");
+    assert_int_equal(trace_chosen_leaf(&r.tr), 2);
+    assert_true(trace_is_tree(&r.tr));
+    char *md = markdown_of(&r);
+    HAS(md, "### Step 2 (node 2, step)");
+    assert_null(strstr(md, "(node 5, step)"));
+    free(md);
+    run_done(&r);
+    /* no chosen child of the root: no path */
+    chain_run(&r, 0);
+    assert_int_equal(trace_chosen_leaf(&r.tr), -1);
+    assert_false(trace_is_tree(&r.tr));
+    run_done(&r);
+}
+
 /* export_file picks Markdown by the extension. */
 static void test_export_file_md(void **state)
 {
@@ -195,7 +263,7 @@ static void test_export_file_md(void **state)
     char path[64], err[256];
     sc_run(&r, 1);
     snprintf(path, sizeof path, "/tmp/ponder-md-%d.md", (int)getpid());
-    assert_int_equal(export_file(path, &r.tr, &r.log, err, sizeof err), 0);
+    assert_int_equal(export_file(path, &r.tr, &r.log, NULL, err, sizeof err), 0);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     char line[128];
@@ -214,6 +282,8 @@ int main(void)
         cmocka_unit_test(test_cut_off),
         cmocka_unit_test(test_tree),
         cmocka_unit_test(test_export_file_md),
+        cmocka_unit_test(test_deep_chain_is_bounded),
+        cmocka_unit_test(test_chosen_leaf_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,6 +141,45 @@ static void test_summaries(void **state)
     unlink(path);
 }
 
+/* A crafted transcript: control bytes in the problem, strategy, model and
+ * answer are not printed (as the TUI shows them), and a first line past
+ * 1 MB is not read (the file counts as unreadable). */
+static void test_untrusted_transcripts(void **state)
+{
+    (void)state;
+    run_summary s;
+    char path[256];
+    mkdir(runs, 0700);
+    write_file("20250401-000000-eeeeee.jsonl",
+               "{\"event\":\"run_start\",\"problem\":\"Evil \\u001b[2J\\u001b]0;x\\u0007 end\","
+               "\"strategy\":\"sc\\u001b[31m\",\"model\":\"m\\u009b1m\\u001b\"}\n"
+               "{\"event\":\"done\",\"answer\":\"4\\u001b[5m2\",\"status\":\"ok\"}\n");
+    snprintf(path, sizeof path, "%s/20250401-000000-eeeeee.jsonl", runs);
+    assert_int_equal(runs_summarize(path, &s), 0);
+    const char *cols[] = { s.problem, s.strategy, s.model, s.outcome };
+    for (int i = 0; i < 4; i++) {
+        assert_null(strchr(cols[i], '\033'));
+        assert_null(strchr(cols[i], '\007'));
+        assert_null(strstr(cols[i], "\xc2\x9b"));
+    }
+    assert_non_null(strstr(s.problem, "Evil"));
+    assert_non_null(strstr(s.outcome, "4"));
+    unlink(path);
+
+    /* a 2 MB first line */
+    size_t big = 2u << 20;
+    char *line = malloc(big + 64);
+    assert_non_null(line);
+    int n = snprintf(line, 64, "{\"event\":\"run_start\",\"problem\":\"");
+    memset(line + n, 'x', big);
+    strcpy(line + n + big, "\"}\n");
+    write_file("20250401-000001-ffffff.jsonl", line);
+    free(line);
+    snprintf(path, sizeof path, "%s/20250401-000001-ffffff.jsonl", runs);
+    assert_int_equal(runs_summarize(path, &s), -1);
+    unlink(path);
+}
+
 static void test_print(void **state)
 {
     (void)state;
@@ -340,6 +379,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create),
         cmocka_unit_test(test_summaries),
+        cmocka_unit_test(test_untrusted_transcripts),
         cmocka_unit_test(test_print),
         cmocka_unit_test(test_command_newest_first),
         cmocka_unit_test(test_cli_and_config),

@@ -253,6 +253,30 @@ static void test_huge_line(void **state)
     free(s);
 }
 
+/* A transcript is read to TRANSCRIPT_MAX_BYTES at most: a file past that
+ * (here 80 MB, sparse) keeps its first events and says the rest was not
+ * read. */
+static void test_read_is_capped(void **state)
+{
+    (void)state;
+    char path[128], err[256], why[256];
+    snprintf(path, sizeof path, "%s/big.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"event\":\"run_start\",\"problem\":\"x\",\"strategy\":\"sc\",\"model\":\"m\"}\n", f);
+    fclose(f);
+    assert_int_equal(truncate(path, 80L << 20), 0);
+    transcript_data d;
+    transcript_data_init(&d);
+    assert_int_equal(transcript_load(path, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.too_big, 1);
+    transcript_describe(&d, why, sizeof why);
+    assert_non_null(strstr(why, "only the first 64 MB were read"));
+    transcript_data_done(&d);
+    unlink(path);
+}
+
 /* "t" is the transcript's own field: event_from_json ignores it and any
  * other field it does not know; event_from_json_at reads it. */
 static void test_time_field(void **state)
@@ -295,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_garbage_lines),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_huge_line),
+        cmocka_unit_test(test_read_is_capped),
         cmocka_unit_test(test_time_field),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
