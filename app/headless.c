@@ -354,7 +354,10 @@ int headless_solve(const app_config *cfg, const char *problem)
     case RUN_OK:
         break;
     case RUN_NO_ANSWER:
-        fprintf(stderr, "ponder: the model replied, but no answer could be found in its reply\n");
+    case RUN_NO_SOLUTION:
+        fprintf(stderr, "ponder: %s\n", st == RUN_NO_SOLUTION
+                ? "no solution found: no expression made 24 with each number once"
+                : "the model replied, but no answer could be found in its reply");
         code = 1;
         break;
     case RUN_CANCELLED:

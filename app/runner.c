@@ -15,6 +15,7 @@
 
 #include "app/runs.h"
 #include "strategies/sample.h"
+#include "tutor/mem.h"
 
 /* Wake bytes: an event was queued, or the run thread is returning. */
 #define WAKE_EVENT "e"
@@ -67,13 +68,8 @@ static void push(void *ud, const event *ev)
     char err[512] = "";
     if (r->tw && transcript_write(r->tw, ev, ms_since(&r->t0), err, sizeof err) < 0 && err[0])
         set_warning(r, err);
-    qitem *q = malloc(sizeof *q);
-    event *copy = q ? event_dup(ev) : NULL;
-    if (!copy) {
-        free(q);
-        return;                 /* out of memory: drop a delta, never crash */
-    }
-    q->ev = copy;
+    qitem *q = mem_alloc(sizeof *q);   /* out of memory aborts (ARCHITECTURE.md) */
+    q->ev = event_dup(ev);
     q->next = NULL;
     pthread_mutex_lock(&r->mu);
     int was_empty = r->head == NULL;

@@ -47,9 +47,9 @@ int strategy_beam(strategy_ctx *ctx)
                                    .kind = NODE_STEP, .label = "step" };
         }
         int total = gen_count(items, n_beams);
-        gen_out *out = calloc((size_t)total, sizeof *out);
+        gen_out *out = mem_calloc((size_t)total, sizeof *out);
         gen_opts o = search_step_opts(ctx, ctx->opt.temperature);
-        int rc = out ? gen_run(ctx, items, n_beams, &o, out) : -1;
+        int rc = gen_run(ctx, items, n_beams, &o, out);
         for (int i = 0; i < n_beams; i++)
             prompt_free(&ps[i]);
         if (rc < 0) {
@@ -66,7 +66,7 @@ int strategy_beam(strategy_ctx *ctx)
             int node = out[i].node;
             search_check_step(ctx, node, &evs[i]);
             if (!evs[i].valid) {
-                search_status(ctx, node, NS_PRUNED, NULL);
+                search_prune(ctx, node, NULL);
                 continue;
             }
             /* The same step twice under one beam is one candidate. */
@@ -77,12 +77,12 @@ int strategy_beam(strategy_ctx *ctx)
                 const trace_node *x = trace_cget(&ctx->trace, cand[j]);
                 const trace_node *y = trace_cget(&ctx->trace, node);
                 search_step_text(ctx, cand[j], b, sizeof b);
-                dup = x && y && x->parent == y->parent && strcmp(a, b) == 0;
+                dup = x && y && x->parent == y->parent && strcmp(a, b) == 0 ? cand[j] : 0;
             }
             if (dup) {
-                node_scores s = { 0 };
-                search_score(ctx, node, &s, "the same step as a sibling: merged");
-                search_status(ctx, node, NS_PRUNED, NULL);
+                char why[64];
+                snprintf(why, sizeof why, "merged with #%d: the same step", dup);
+                search_prune(ctx, node, why);
                 continue;
             }
             cev[n_cand] = evs[i];
@@ -103,7 +103,10 @@ int strategy_beam(strategy_ctx *ctx)
         for (int i = 0; i < n_cand; i++) {
             int node = cand[i];
             if (i >= B) {
-                search_status(ctx, node, NS_PRUNED, NULL);
+                char why[96];
+                snprintf(why, sizeof why, "path score %.2f: not among the %d best kept",
+                         pscore[i], B);
+                search_prune(ctx, node, why);
                 continue;
             }
             if (!cev[i].terminal && d + 1 < depth) {

@@ -18,55 +18,6 @@
 #include "strategies/search.h"
 #include "tutor/mem.h"
 
-enum { MAX_STEPS = 64 };
-
-/* The step checker over a whole chain; marks its first wrong step. */
-static double check_chain(strategy_ctx *ctx, int node)
-{
-    const trace_node *x = trace_cget(&ctx->trace, node);
-    if (!x)
-        return 0;
-    if (ctx->opt.task == TASK_24) {
-        /* A 24 chain is right or not: its expression uses the numbers and
-         * makes 24. That is the task's own rule, not a gold answer. */
-        g24_state st;
-        int nums[4];
-        char why[160] = "";
-        if (!x->answer || g24_parse(ctx->problem, &st) < 0)
-            return 0;
-        for (int i = 0; i < st.n; i++)
-            nums[i] = (int)st.v[i].num;
-        int ok = g24_check_expr(nums, st.n, x->answer, why, sizeof why);
-        node_scores s = { .has = SCORE_CHECK, .check = ok ? CHECK_OK : CHECK_WRONG };
-        search_score(ctx, node, &s, ok ? NULL : why);
-        return ok ? 1.0 : 0.0;
-    }
-    const char *text = x->answer_text.len ? x->answer_text.s : x->thinking.s;
-    step_check steps[MAX_STEPS];
-    int first_wrong = -1;
-    int n = stepcheck_chain(ctx->problem, text ? text : "", steps, MAX_STEPS, &first_wrong);
-    if (n > MAX_STEPS)
-        n = MAX_STEPS;
-    double scores[MAX_STEPS];
-    for (int i = 0; i < n; i++)
-        scores[i] = steps[i].score;
-    node_scores s = { .has = SCORE_CHECK, .check = CHECK_OK };
-    char mark[300] = "";
-    if (first_wrong >= 0) {
-        s.check = CHECK_WRONG;
-        snprintf(mark, sizeof mark, "Step %d: %s", first_wrong + 1, steps[first_wrong].mark);
-    } else {
-        for (int i = 0; i < n; i++)
-            if (steps[i].verdict == CHECK_UNSUPPORTED) {
-                s.check = CHECK_UNSUPPORTED;
-                snprintf(mark, sizeof mark, "Step %d: %s", i + 1, steps[i].mark);
-                break;
-            }
-    }
-    search_score(ctx, node, &s, mark);
-    return stepcheck_aggregate(scores, n, (agg_kind)ctx->opt.agg);
-}
-
 static double logprob_chain(const strategy_ctx *ctx, int node)
 {
     const trace_node *x = trace_cget(&ctx->trace, node);
@@ -100,7 +51,7 @@ int strategy_bon(strategy_ctx *ctx)
         .parent = 0, .kind = NODE_SAMPLE,
     };
     sample_outcome out;
-    if (sample_run(ctx, &spec, &out) < 0 || (out.failed && out.failed == n))
+    if (search_chains(ctx, &spec, &out) < 0 || (out.failed && out.failed == n))
         return RUN_FAILED;
 
     int *nodes = mem_alloc((size_t)n * sizeof *nodes);
@@ -110,6 +61,8 @@ int strategy_bon(strategy_ctx *ctx)
         const trace_node *x = trace_cget(&ctx->trace, out.first_node + i);
         if (x && x->status == NS_DONE)
             nodes[m++] = x->id;
+        else if (x && x->status == NS_TRUNCATED && ctx->opt.task != TASK_24)
+            search_check_chain(ctx, x->id);     /* marked, never scored or voted */
     }
 
     verifier_kind v = ctx->opt.verifier;
@@ -120,7 +73,7 @@ int strategy_bon(strategy_ctx *ctx)
     }
     /* The checker runs whatever the verifier, so wrong steps are marked. */
     for (int i = 0; i < m; i++)
-        scores[i] = check_chain(ctx, nodes[i]);
+        scores[i] = search_check_chain(ctx, nodes[i]);
     if (v == VERIFIER_JUDGE && m > 0)
         judge_chains(ctx, nodes, m, scores);
     else if (v == VERIFIER_LOGPROB)
@@ -143,8 +96,8 @@ int strategy_bon(strategy_ctx *ctx)
         search_score(ctx, nodes[i], &s, NULL);
         char ans[128];
         snprintf(ans, sizeof ans, "%s", x && x->answer ? x->answer : "");
-        if (!ans[0])
-            continue;
+        if (!ans[0] || !search_answer_ok(ctx, ans))
+            continue;       /* no answer, or not a solution of the puzzle */
         if (best < 0 || scores[i] > scores[best])
             best = i;
         /* Plain best-of-N still shows every chain's vote, unweighted. */

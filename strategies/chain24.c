@@ -40,7 +40,7 @@ int chain24_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
     out->first_node = sample_add_nodes(ctx, spec);
     g24_state *st = mem_alloc((size_t)n * sizeof *st);
     int *live = mem_alloc((size_t)n * sizeof *live);
-    int *failed = calloc((size_t)n, sizeof *failed);
+    int *failed = mem_calloc((size_t)n, sizeof *failed);
     for (int i = 0; i < n; i++) {
         st[i] = start;
         live[i] = start.n > 1;
@@ -49,7 +49,7 @@ int chain24_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
     int *who = mem_alloc((size_t)n * sizeof *who);
     prompt *ps = mem_alloc((size_t)n * sizeof *ps);
     gen_item *items = mem_alloc((size_t)n * sizeof *items);
-    gen_out *res = calloc((size_t)n, sizeof *res);
+    gen_out *res = mem_calloc((size_t)n, sizeof *res);
     gen_opts o = search_step_opts(ctx, spec->temperature);
     while (!atomic_load(ctx->cancel)) {
         int m = 0;
@@ -114,10 +114,8 @@ int chain24_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
             }
         }
         search_status(ctx, node, ns, ans);
-        if (spec->on_done && ns == NS_DONE) {
-            model_result r = { .finish = FINISH_STOP };
-            spec->on_done(ctx, node, ans, &r, spec->ud);
-        }
+        if (spec->on_done && (ns == NS_DONE || ns == NS_FAILED))
+            spec->on_done(ctx, node, ns == NS_DONE ? ans : "", ns, spec->ud);
     }
     free(res);
     free(items);

@@ -1,4 +1,4 @@
-/* gen: a mixed batch of model calls, streamed into nodes or collected. */
+/* gen: the one batch runner: model calls streamed into nodes or collected. */
 #include "strategies/gen.h"
 
 #include <stdio.h>
@@ -17,6 +17,7 @@ typedef struct {
 typedef struct {
     strategy_ctx *ctx;
     const gen_item *items;
+    const gen_opts *opts;
     int n_items;
     int *first;             /* per item: index of its first sample in out */
     gen_out *out;
@@ -74,6 +75,21 @@ static void on_delta(void *ud, int req, int sample, channel ch,
     strategy_emit(g->ctx, &ev);
 }
 
+/* The one rule for a sample's end (gen.h). */
+static node_status end_status(const gen_state *g, model_finish f)
+{
+    switch (f) {
+    case FINISH_STOP:
+        return NS_DONE;
+    case FINISH_LENGTH:
+        return g->opts->max_tokens > 0 ? NS_DONE : NS_TRUNCATED;
+    case FINISH_CANCELLED:
+        return atomic_load(g->ctx->cancel) == CANCEL_ENOUGH ? NS_PRUNED : NS_CANCELLED;
+    default:
+        return NS_FAILED;
+    }
+}
+
 static void on_done(void *ud, int req, int sample, const model_result *r)
 {
     gen_state *g = ud;
@@ -83,6 +99,8 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
     gen_out *o = &g->out[k];
     slot *s = &g->slots[k];
     strategy_ctx *ctx = g->ctx;
+    if (o->text)
+        return;             /* a backend that ends a sample twice */
     ctx->guess |= r->guess;
 
     /* A model that put everything in its thinking still said something. */
@@ -93,6 +111,10 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
     o->tokens = (int)r->tokens_out;
     o->logprob = r->logprob;
     o->has_logprob = r->has_logprob;
+    o->status = end_status(g, r->finish);
+    o->answer[0] = '\0';
+    if (o->status == NS_DONE && o->node >= 0 && g->opts->answer)
+        g->opts->answer(ctx, o->text, o->answer, sizeof o->answer);
     s->tok_in = r->tokens_in;
     s->tok_out = r->tokens_out;
     s->tok_think = r->thinking_tokens;
@@ -106,8 +128,10 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
     if (o->node >= 0) {
         event ev = event_make(EV_STATUS);
         ev.node = o->node;
-        ev.status = r->finish == FINISH_ERROR ? NS_FAILED
-                  : r->finish == FINISH_CANCELLED ? NS_CANCELLED : NS_DONE;
+        ev.status = o->status;
+        ev.answer = o->answer[0] ? o->answer : NULL;
+        if (o->status == NS_PRUNED)
+            ev.text = "early stop: the vote was already decided";
         strategy_emit(ctx, &ev);
         if (r->has_logprob) {
             event sc = event_make(EV_SCORE);
@@ -118,6 +142,8 @@ static void on_done(void *ud, int req, int sample, const model_result *r)
         }
     }
     emit_usage(g);
+    if (g->opts->on_done)
+        g->opts->on_done(ctx, o, g->opts->ud);
 }
 
 static void on_retry(void *ud, int req, int attempt, int max_attempts,
@@ -140,20 +166,14 @@ int gen_run(strategy_ctx *ctx, const gen_item *items, int n_items,
     if (total <= 0 || n_items <= 0)
         return -1;
     gen_state g = {
-        .ctx = ctx, .items = items, .n_items = n_items, .out = out, .total = total,
+        .ctx = ctx, .items = items, .opts = o, .n_items = n_items, .out = out, .total = total,
         .base_in = ctx->trace.tokens_in,
         .base_out = ctx->trace.tokens_out,
         .base_think = ctx->trace.thinking_tokens,
     };
     g.first = mem_alloc((size_t)n_items * sizeof *g.first);
-    g.slots = calloc((size_t)total, sizeof *g.slots);
-    model_request *reqs = calloc((size_t)n_items, sizeof *reqs);
-    if (!g.slots || !reqs) {
-        free(g.first);
-        free(g.slots);
-        free(reqs);
-        return -1;
-    }
+    g.slots = mem_calloc((size_t)total, sizeof *g.slots);
+    model_request *reqs = mem_calloc((size_t)n_items, sizeof *reqs);
 
     const strategy_opts *so = &ctx->opt;
     int k = 0;
@@ -164,13 +184,20 @@ int gen_run(strategy_ctx *ctx, const gen_item *items, int n_items,
             out[k].item = i;
             out[k].node = -1;
             out[k].finish = FINISH_ERROR;
+            out[k].status = NS_FAILED;
             if (items[i].parent == GEN_HIDDEN)
                 continue;
+            const char *label = items[i].label ? items[i].label : "step";
+            char numbered[64];
+            if (items[i].numbered) {
+                snprintf(numbered, sizeof numbered, "%s %d", label, s + 1);
+                label = numbered;
+            }
             event ev = event_make(EV_NODE_ADD);
             ev.node = ctx->trace.n;
             ev.parent = items[i].parent;
             ev.nkind = items[i].kind;
-            ev.text = items[i].label ? items[i].label : "step";
+            ev.text = label;
             strategy_emit(ctx, &ev);
             out[k].node = ev.node;
         }
@@ -183,7 +210,7 @@ int gen_run(strategy_ctx *ctx, const gen_item *items, int n_items,
             .stop = o->stop,
             .n_stop = o->n_stop,
             .seed = so->seed >= 0 ? so->seed + ctx->calls : -1,
-            .logprobs = 1,
+            .logprobs = !o->no_logprobs,
             .think = so->think,
             .think_budget = so->think_budget,
             .min_think = so->min_think,

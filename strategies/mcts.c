@@ -108,9 +108,9 @@ static int expand(mcts_run *r, int node)
     prompt p;
     search_step_prompt(ctx, node, &p);
     gen_item it = { .prompt = &p, .n = r->k, .parent = node, .kind = NODE_STEP, .label = "step" };
-    gen_out *out = calloc((size_t)r->k, sizeof *out);
+    gen_out *out = mem_calloc((size_t)r->k, sizeof *out);
     gen_opts o = search_step_opts(ctx, ctx->opt.temperature);
-    int rc = out ? gen_run(ctx, &it, 1, &o, out) : -1;
+    int rc = gen_run(ctx, &it, 1, &o, out);
     prompt_free(&p);
     at(r, node)->expanded = 1;
     int first = -1;
@@ -124,14 +124,14 @@ static int expand(mcts_run *r, int node)
         for (int j = 0; j < i && !dup; j++) {
             const trace_node *x = trace_cget(&ctx->trace, out[j].node);
             search_step_text(ctx, out[j].node, b, sizeof b);
-            dup = x && x->status != NS_PRUNED && strcmp(a, b) == 0;
+            dup = x && x->status != NS_PRUNED && strcmp(a, b) == 0 ? out[j].node : 0;
         }
         if (!ev.valid || dup) {
+            char why[64];
             if (dup) {
-                node_scores s = { 0 };
-                search_score(ctx, id, &s, "the same step as a sibling: merged");
+                snprintf(why, sizeof why, "merged with #%d: the same step", dup);
             }
-            search_status(ctx, id, NS_PRUNED, NULL);
+            search_prune(ctx, id, dup ? why : NULL);
             continue;
         }
         double sc;
@@ -265,21 +265,23 @@ static double rollout(mcts_run *r, int node)
     prompt_rollout(&p, 0, ctx->problem, path, search_raw(ctx));
     gen_item it = { .prompt = &p, .n = 1, .parent = node, .kind = NODE_SAMPLE, .label = "rollout" };
     gen_out out = { 0 };
-    gen_opts o = { .temperature = ctx->opt.temperature, .max_tokens = ctx->opt.max_tokens };
+    gen_opts o = { .temperature = ctx->opt.temperature };  /* the run's max_tokens */
     int rc = gen_run(ctx, &it, 1, &o, &out);
     prompt_free(&p);
     char ans[128] = "";
     reward = 0;
     if (rc >= 0 && out.node >= 0) {
         at(r, out.node)->rollout = 1;
-        answer_explicit(out.text ? out.text : "", ans, sizeof ans);
+        if (out.status != NS_TRUNCATED)    /* a cut-off rollout has no answer */
+            answer_explicit(out.text ? out.text : "", ans, sizeof ans);
         size_t cl = strlen(path) + strlen(out.text ? out.text : "") + 2;
         char *chain = mem_alloc(cl);
         snprintf(chain, cl, "%s %s", path, out.text ? out.text : "");
         reward = chain_reward(r, chain, out.node, ans);
         free(chain);
         snprintf(at(r, out.node)->answer, sizeof at(r, out.node)->answer, "%s", ans);
-        search_status(ctx, out.node, out.finish == FINISH_ERROR ? NS_FAILED : NS_DONE, ans);
+        search_status(ctx, out.node, out.status == NS_TRUNCATED ? NS_TRUNCATED
+                                   : out.finish == FINISH_ERROR ? NS_FAILED : NS_DONE, ans);
         node_scores s = { .has = SCORE_ORM, .orm = reward };
         search_score(ctx, out.node, &s, NULL);
         if (ans[0])
@@ -366,7 +368,7 @@ int strategy_mcts(strategy_ctx *ctx)
         } else if (!m->terminal && m->expanded) {
             /* every child is dead: this node is a dead end too */
             m->dead = 1;
-            search_status(ctx, leaf, NS_PRUNED, NULL);
+            search_prune(ctx, leaf, "dead end: every step after it was pruned");
             backprop(&r, leaf, 0);
             if (leaf == 0)
                 break;

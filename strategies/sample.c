@@ -1,4 +1,4 @@
-/* sample: draws a batch of samples and streams them as events. */
+/* sample: N whole answers through the one batch runner. */
 #include "strategies/sample.h"
 
 #include <stdio.h>
@@ -6,9 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "strategies/chain24.h"
-#include "strategies/search.h"
-#include "tutor/answer.h"
+#include "strategies/gen.h"
+#include "tutor/mem.h"
 
 long strategy_now_ms(void)
 {
@@ -22,114 +21,6 @@ void strategy_emit(strategy_ctx *ctx, const event *ev)
     trace_apply(&ctx->trace, ev);
     if (ctx->emit)
         ctx->emit(ctx->emit_ud, ev);
-}
-
-/* State shared with the model callbacks for one batch. */
-typedef struct {
-    strategy_ctx *ctx;
-    const sample_spec *spec;
-    sample_outcome *out;
-    long base_in, base_out, base_think;   /* run totals before this batch */
-    long *tok_in, *tok_out, *tok_think;   /* per sample, final usage */
-} batch_state;
-
-static void emit_usage(batch_state *b)
-{
-    event ev = event_make(EV_USAGE);
-    ev.tokens_in = b->base_in;
-    ev.tokens_out = b->base_out;
-    ev.thinking_tokens = b->base_think;
-    for (int i = 0; i < b->spec->n; i++) {
-        ev.tokens_in += b->tok_in[i];
-        ev.tokens_out += b->tok_out[i];
-        ev.thinking_tokens += b->tok_think[i];
-    }
-    strategy_emit(b->ctx, &ev);
-}
-
-static void on_delta(void *ud, int req, int sample, channel ch,
-                     const char *text, int tokens, double logprob)
-{
-    (void)req;
-    (void)logprob;
-    batch_state *b = ud;
-    event ev = event_make(EV_TEXT);
-    ev.node = b->out->first_node + sample;
-    ev.ch = ch;
-    ev.tokens = tokens;
-    ev.text = text;
-    strategy_emit(b->ctx, &ev);
-}
-
-/* The text an answer is read from: the answer channel, or the thinking
- * channel when a model put everything there. */
-static const char *answer_source(const trace_node *n)
-{
-    if (n->answer_text.len)
-        return n->answer_text.s;
-    return n->thinking.len ? n->thinking.s : "";
-}
-
-static void on_done(void *ud, int req, int sample, const model_result *r)
-{
-    (void)req;
-    batch_state *b = ud;
-    strategy_ctx *ctx = b->ctx;
-    ctx->guess |= r->guess;
-    int node = b->out->first_node + sample;
-    const trace_node *tn = trace_cget(&ctx->trace, node);
-    char ans[128] = "";
-
-    if (r->error) {
-        event ev = event_make(EV_ERROR);
-        ev.node = node;
-        ev.text = r->error;
-        strategy_emit(ctx, &ev);
-    }
-    node_status st;
-    switch (r->finish) {
-    case FINISH_STOP:
-    case FINISH_LENGTH:
-        st = NS_DONE;
-        b->out->finished++;
-        break;
-    case FINISH_CANCELLED:
-        st = atomic_load(ctx->cancel) == CANCEL_ENOUGH ? NS_PRUNED : NS_CANCELLED;
-        b->out->cancelled++;
-        break;
-    default:
-        st = NS_FAILED;
-        b->out->failed++;
-        break;
-    }
-    /* Only a sample that finished may vote: a cut-off chain's last number
-     * is not its answer. */
-    if (tn && st == NS_DONE)
-        search_chain_answer(ctx, answer_source(tn), ans, sizeof ans);
-
-    event ev = event_make(EV_STATUS);
-    ev.node = node;
-    ev.status = st;
-    ev.answer = ans[0] ? ans : NULL;
-    if (r->has_logprob) {
-        ev.scores.has = SCORE_LOGPROB;
-        ev.scores.logprob = r->logprob;
-    }
-    strategy_emit(ctx, &ev);
-    if (r->has_logprob) {
-        event sc = event_make(EV_SCORE);
-        sc.node = node;
-        sc.scores = ev.scores;
-        strategy_emit(ctx, &sc);
-    }
-
-    b->tok_in[sample] = r->tokens_in;
-    b->tok_out[sample] = r->tokens_out;
-    b->tok_think[sample] = r->thinking_tokens;
-    emit_usage(b);
-
-    if (b->spec->on_done && st != NS_CANCELLED && st != NS_PRUNED)
-        b->spec->on_done(ctx, node, ans, r, b->spec->ud);
 }
 
 void sample_retry(strategy_ctx *ctx, int attempt, int max_attempts, double delay_s,
@@ -155,19 +46,6 @@ void sample_notice(strategy_ctx *ctx, const char *msg)
     strategy_emit(ctx, &ev);
 }
 
-static void on_retry(void *ud, int req, int attempt, int max_attempts,
-                     double delay_s, const char *why)
-{
-    (void)req;
-    sample_retry(((batch_state *)ud)->ctx, attempt, max_attempts, delay_s, why);
-}
-
-static void on_notice(void *ud, int req, const char *msg)
-{
-    (void)req;
-    sample_notice(((batch_state *)ud)->ctx, msg);
-}
-
 int sample_add_nodes(strategy_ctx *ctx, const sample_spec *spec)
 {
     int first = ctx->trace.n;
@@ -187,6 +65,35 @@ int sample_add_nodes(strategy_ctx *ctx, const sample_spec *spec)
     return first;
 }
 
+/* gen's per-sample callback: a finished, failed or truncated sample
+ * reaches the strategy's on_done (a truncated one to have its steps
+ * checked, never to vote). */
+static void sample_ended(strategy_ctx *ctx, const gen_out *o, void *ud)
+{
+    const sample_spec *spec = ud;
+    if (spec->on_done &&
+        (o->status == NS_DONE || o->status == NS_FAILED || o->status == NS_TRUNCATED))
+        spec->on_done(ctx, o->node, o->status == NS_DONE ? o->answer : "", o->status,
+                      spec->ud);
+}
+
+void sample_truncated_notice(strategy_ctx *ctx, int cut, int n)
+{
+    if (cut <= 0)
+        return;
+    char limit[48] = "";
+    if (ctx->opt.max_tokens > 0)
+        snprintf(limit, sizeof limit, " (max_tokens %d)", ctx->opt.max_tokens);
+    char msg[320];
+    snprintf(msg, sizeof msg,
+             "%d of %d sample%s cut off by the length limit%s and cast no vote; a larger "
+             "max_tokens or a model with a longer context lets %s finish",
+             cut, n, n == 1 ? " was" : "s were", limit, cut == 1 ? "it" : "them");
+    event ev = event_make(EV_NOTICE);
+    ev.text = msg;
+    strategy_emit(ctx, &ev);
+}
+
 int sample_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
 {
     memset(out, 0, sizeof *out);
@@ -194,78 +101,39 @@ int sample_run(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
         return -1;
 
     prompt p;
-    int raw = (model_caps(ctx->model) & CAP_RAW_FORMAT) != 0;
-    if (search_check_puzzle(ctx) < 0)
-        return -1;
-    if (ctx->opt.task == TASK_24 && raw) {
-        if (spec->style == PROMPT_DIRECT) {
-            event ev = event_make(EV_ERROR);
-            ev.text = "the built-in model was trained to propose Game of 24 steps, not to "
-                      "answer in one go; try -s cot, sc, tot or mcts";
-            strategy_emit(ctx, &ev);
-            return -1;
-        }
-        return chain24_run(ctx, spec, out);
-    }
     if (ctx->opt.task == TASK_24)
         prompt_build24(&p, spec->style, ctx->problem);
     else
-        prompt_build(&p, spec->style, ctx->problem, raw);
+        prompt_build(&p, spec->style, ctx->problem,
+                     (model_caps(ctx->model) & CAP_RAW_FORMAT) != 0);
 
-    out->first_node = sample_add_nodes(ctx, spec);
-
-    batch_state b = {
-        .ctx = ctx, .spec = spec, .out = out,
-        .base_in = ctx->trace.tokens_in,
-        .base_out = ctx->trace.tokens_out,
-        .base_think = ctx->trace.thinking_tokens,
-        .tok_in = calloc((size_t)spec->n, sizeof(long)),
-        .tok_out = calloc((size_t)spec->n, sizeof(long)),
-        .tok_think = calloc((size_t)spec->n, sizeof(long)),
+    gen_item item = {
+        .prompt = &p, .n = spec->n, .parent = spec->parent, .kind = spec->kind,
+        .label = spec->n > 1 ? "sample" : "answer", .numbered = spec->n > 1,
     };
-    if (!b.tok_in || !b.tok_out || !b.tok_think) {
-        free(b.tok_in);
-        free(b.tok_out);
-        free(b.tok_think);
-        prompt_free(&p);
-        return -1;
-    }
-
-    const strategy_opts *o = &ctx->opt;
-    model_request req = {
-        .prompt = &p,
-        .n = spec->n,
+    gen_opts o = {
         .temperature = spec->temperature,
-        .top_p = o->top_p > 0 ? o->top_p : 1.0,
-        .max_tokens = o->max_tokens,
-        .seed = o->seed,
-        .think = o->think,
-        .think_budget = o->think_budget,
-        .min_think = o->min_think,
+        .no_logprobs = 1,
+        .answer = spec->answer,
+        .on_done = sample_ended,
     };
-    model_sink sink = {
-        .ud = &b,
-        .on_delta = on_delta,
-        .on_done = on_done,
-        .on_retry = on_retry,
-        .on_notice = on_notice,
-    };
-    model_generate(ctx->model, &req, 1, &sink, ctx->cancel);
-
-    /* A backend owes every sample an end; if one went missing, say so
-     * rather than leave it streaming forever on screen. */
-    for (int i = 0; i < spec->n; i++) {
-        const trace_node *tn = trace_cget(&ctx->trace, out->first_node + i);
-        if (tn && tn->status == NS_STREAMING) {
-            model_result r = { .finish = FINISH_ERROR,
-                               .error = "the model ended without finishing this sample" };
-            on_done(&b, 0, i, &r);
+    sample_spec copy = *spec;       /* gen's callback data is not const */
+    o.ud = &copy;
+    gen_out *res = mem_alloc((size_t)spec->n * sizeof *res);
+    out->first_node = ctx->trace.n;
+    int rc = gen_run(ctx, &item, 1, &o, res);
+    for (int i = 0; rc >= 0 && i < spec->n; i++)
+        switch (res[i].status) {
+        case NS_DONE: out->finished++; break;
+        case NS_TRUNCATED: out->truncated++; break;
+        case NS_CANCELLED: case NS_PRUNED: out->cancelled++; break;
+        default: out->failed++; break;
         }
-    }
-
-    free(b.tok_in);
-    free(b.tok_out);
-    free(b.tok_think);
+    gen_out_free(res, spec->n);
+    free(res);
     prompt_free(&p);
+    if (rc < 0)
+        return -1;
+    sample_truncated_notice(ctx, out->truncated, spec->n);
     return 0;
 }

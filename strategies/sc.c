@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "strategies/sample.h"
+#include "strategies/search.h"
 
 typedef struct {
     tally votes;
@@ -18,12 +18,20 @@ typedef struct {
     int early_stopped;
 } sc_state;
 
-static void on_vote(strategy_ctx *ctx, int node, const char *answer,
-                    const model_result *r, void *ud)
+static void on_vote(strategy_ctx *ctx, int node, const char *answer, node_status st,
+                    void *ud)
 {
     sc_state *s = ud;
-    if (r->finish == FINISH_ERROR)
-        return;                     /* a failed sample casts no vote */
+    /* Every chain's steps go through the checker, so its first wrong step
+     * is marked, a cut-off chain's too; the vote itself stays a plain
+     * majority. A Game of 24 expression that breaks the puzzle's rule
+     * counts as no answer. */
+    if (st == NS_DONE || st == NS_TRUNCATED)
+        search_check_chain(ctx, node);
+    if (st != NS_DONE)
+        return;                     /* failed or cut off: no vote */
+    if (!search_answer_ok(ctx, answer))
+        answer = "";
     tally_add(&s->votes, answer);
 
     event ev = event_make(EV_VOTE);
@@ -55,7 +63,7 @@ int strategy_sc(strategy_ctx *ctx)
         .ud = &s,
     };
     sample_outcome out;
-    int rc = sample_run(ctx, &spec, &out);
+    int rc = search_chains(ctx, &spec, &out);
     if (s.early_stopped) {
         int expect = CANCEL_ENOUGH;
         atomic_compare_exchange_strong(ctx->cancel, &expect, 0);

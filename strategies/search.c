@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "strategies/chain24.h"
 #include "tutor/answer.h"
 #include "tutor/mem.h"
 
@@ -208,6 +209,22 @@ void search_status(strategy_ctx *ctx, int node, node_status st, const char *answ
     strategy_emit(ctx, &ev);
 }
 
+void search_prune(strategy_ctx *ctx, int node, const char *reason)
+{
+    char why[300];
+    const trace_node *n = trace_cget(&ctx->trace, node);
+    if (!reason) {
+        snprintf(why, sizeof why, "%s%s", n && n->mark ? "wrong step: " : "wrong step",
+                 n && n->mark ? n->mark : "");
+        reason = why;
+    }
+    event ev = event_make(EV_STATUS);
+    ev.node = node;
+    ev.status = NS_PRUNED;
+    ev.text = reason;
+    strategy_emit(ctx, &ev);
+}
+
 void search_score(strategy_ctx *ctx, int node, const node_scores *s, const char *mark)
 {
     event ev = event_make(EV_SCORE);
@@ -278,7 +295,9 @@ void search_check_step(strategy_ctx *ctx, int node, step_eval *ev)
             s.check = CHECK_WRONG;
             snprintf(mark, sizeof mark, "%s", why);
         } else {
-            s.check = CHECK_OK;
+            /* Right arithmetic under a wrong "(left: ...)" list goes on from
+             * the true numbers, but the step as written is not right: no ✓. */
+            s.check = mark[0] ? CHECK_UNSUPPORTED : CHECK_OK;
             ev->valid = 1;
             ev->score = 1.0;
             if (next.n == 1) {
@@ -417,10 +436,10 @@ int search_judge(strategy_ctx *ctx, const prompt *judge_prompts, int n, double *
     gen_item *items = mem_alloc((size_t)n * sizeof *items);
     for (int i = 0; i < n; i++)
         items[i] = (gen_item){ .prompt = &judge_prompts[i], .n = 1, .parent = GEN_HIDDEN };
-    gen_out *out = calloc((size_t)n, sizeof *out);
+    gen_out *out = mem_calloc((size_t)n, sizeof *out);
     gen_opts o = { .temperature = 0, .max_tokens = 8 };
     int missing = n;
-    if (out && gen_run(ctx, items, n, &o, out) >= 0) {
+    if (gen_run(ctx, items, n, &o, out) >= 0) {
         missing = 0;
         for (int i = 0; i < n; i++) {
             double j = search_judge_score(out[i].text ? out[i].text : "");
@@ -488,4 +507,112 @@ void search_chain_answer(const strategy_ctx *ctx, const char *text, char *out, s
     size_t n = strcspn(a, "\n=");
     snprintf(expr, sizeof expr, "%.*s", (int)n, a);
     search_answer24(expr, out, cap);
+}
+
+int search_chains(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (search_check_puzzle(ctx) < 0)
+        return -1;
+    if (ctx->opt.task == TASK_24 && search_raw(ctx)) {
+        if (spec->style == PROMPT_DIRECT) {
+            event ev = event_make(EV_ERROR);
+            ev.text = "the built-in model was trained to propose Game of 24 steps, not to "
+                      "answer in one go; try -s cot, sc, tot or mcts";
+            strategy_emit(ctx, &ev);
+            return -1;
+        }
+        return chain24_run(ctx, spec, out);
+    }
+    sample_spec s = *spec;
+    s.answer = search_chain_answer;
+    return sample_run(ctx, &s, out);
+}
+
+int search_answer_ok(const strategy_ctx *ctx, const char *answer)
+{
+    if (ctx->opt.task != TASK_24)
+        return 1;
+    g24_state st;
+    int nums[4];
+    char why[160];
+    if (!answer || !*answer || g24_parse(ctx->problem, &st) < 0)
+        return 0;
+    for (int i = 0; i < st.n; i++)
+        nums[i] = (int)st.v[i].num;
+    return g24_check_expr(nums, st.n, answer, why, sizeof why);
+}
+
+enum { CHAIN_STEPS = 64 };
+
+/* A 24 chain is right or not: its expression uses the numbers and makes 24. */
+static double check_chain24(strategy_ctx *ctx, const trace_node *x)
+{
+    g24_state st;
+    int nums[4];
+    char why[160] = "";
+    if (g24_parse(ctx->problem, &st) < 0)
+        return 0;
+    node_scores s = { .has = SCORE_CHECK, .check = CHECK_WRONG };
+    if (!x->answer || !*x->answer) {
+        /* chain24 marked the wrong step already; a sample with no
+         * expression has nothing to check */
+        if (!(x->scores.has & SCORE_CHECK))
+            search_score(ctx, x->id, &s, "no final expression to check");
+        return 0;
+    }
+    for (int i = 0; i < st.n; i++)
+        nums[i] = (int)st.v[i].num;
+    int ok = g24_check_expr(nums, st.n, x->answer, why, sizeof why);
+    s.check = ok ? CHECK_OK : CHECK_WRONG;
+    search_score(ctx, x->id, &s, ok ? NULL : why);
+    return ok ? 1.0 : 0.0;
+}
+
+double search_check_chain(strategy_ctx *ctx, int node)
+{
+    const trace_node *x = trace_cget(&ctx->trace, node);
+    if (!x)
+        return 0;
+    if (ctx->opt.task == TASK_24)
+        return check_chain24(ctx, x);
+    /* Every step: the built-in model writes its steps on the thinking
+     * channel and "The answer is" on the answer channel, so the chain is
+     * both, thinking first. */
+    size_t cl = x->thinking.len + x->answer_text.len + 2;
+    char *text = mem_alloc(cl);
+    snprintf(text, cl, "%s%s%s", x->thinking.len ? x->thinking.s : "",
+             x->thinking.len && x->answer_text.len ? " " : "",
+             x->answer_text.len ? x->answer_text.s : "");
+    step_check steps[CHAIN_STEPS];
+    int first_wrong = -1;
+    int n = stepcheck_chain(ctx->problem, text, steps, CHAIN_STEPS, &first_wrong);
+    free(text);
+    if (n > CHAIN_STEPS)
+        n = CHAIN_STEPS;
+    double scores[CHAIN_STEPS];
+    for (int i = 0; i < n; i++)
+        scores[i] = steps[i].score;
+    node_scores s = { .has = SCORE_CHECK, .check = CHECK_OK };
+    char mark[300] = "";
+    if (first_wrong >= 0) {
+        s.check = CHECK_WRONG;
+        snprintf(mark, sizeof mark, "Step %d: %s", first_wrong + 1, steps[first_wrong].mark);
+    } else {
+        for (int i = 0; i < n; i++)
+            if (steps[i].verdict == CHECK_UNSUPPORTED) {
+                s.check = CHECK_UNSUPPORTED;
+                snprintf(mark, sizeof mark, "Step %d: %s", i + 1, steps[i].mark);
+                break;
+            }
+        if (s.check == CHECK_OK) {
+            int claims = 0;
+            for (int i = 0; i < n; i++)
+                claims += steps[i].verdict == CHECK_OK;
+            if (!claims)
+                s.check = CHECK_NONE;   /* nothing checkable: no ✓ */
+        }
+    }
+    search_score(ctx, node, &s, mark);
+    return stepcheck_aggregate(scores, n, (agg_kind)ctx->opt.agg);
 }

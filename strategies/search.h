@@ -59,6 +59,10 @@ double search_path_score(const strategy_ctx *ctx, int node);
 /* Marks the path from the root's child to node as chosen, with the answer
  * on its last node. */
 void search_mark_chosen(strategy_ctx *ctx, int node, const char *answer);
+/* Prunes node, saying why in the status event (the TUI tree, --json,
+ * transcripts and exports show it). reason NULL: the checker's mark on the
+ * node, or "wrong step". */
+void search_prune(strategy_ctx *ctx, int node, const char *reason);
 /* Emits a status for one node (answer may be NULL). */
 void search_status(strategy_ctx *ctx, int node, node_status st, const char *answer);
 /* Emits a score event. mark may be NULL. */
@@ -87,5 +91,21 @@ double search_judge_score(const char *text);
 void search_answer24(const char *expr, char *out, size_t cap);
 /* The answer a whole chain (a sample of cot or sc) gives for the task. */
 void search_chain_answer(const strategy_ctx *ctx, const char *text, char *out, size_t cap);
+/* 1 when answer may be the run's answer for the task: always for a word
+ * problem; for Game of 24, only an expression that passes g24_check_expr
+ * (the puzzle's own rule, which the task states, not a gold answer). */
+int search_answer_ok(const strategy_ctx *ctx, const char *answer);
+/* The step checker on a whole chain (a sample's thinking and answer text,
+ * every step of it; for Game of 24, its final expression against the
+ * puzzle's rule). Emits the node's SCORE_CHECK verdict and the mark of its
+ * first wrong step ("Step 2: 13 + 13 = 23 ✗, 13 + 13 = 26"); returns the
+ * chain's aggregate (--agg) step score in [0, 1]. */
+double search_check_chain(strategy_ctx *ctx, int node);
+
+/* How cot, sc and bon draw whole chains for the task: the puzzle checked
+ * first, a Game of 24 chain on the built-in model step by step
+ * (chain24_run), anything else as samples (sample_run) whose answers
+ * search_chain_answer reads. Same contract as sample_run. */
+int search_chains(strategy_ctx *ctx, const sample_spec *spec, sample_outcome *out);
 
 #endif

@@ -5,15 +5,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "strategies/sample.h"
+#include "strategies/search.h"
 
-static void keep_answer(strategy_ctx *ctx, int node, const char *answer,
-                        const model_result *r, void *ud)
+static void keep_answer(strategy_ctx *ctx, int node, const char *answer, node_status st,
+                        void *ud)
 {
-    (void)node;
-    (void)r;
     (void)ud;
-    snprintf(ctx->answer, sizeof ctx->answer, "%s", answer);
+    if (st == NS_DONE || st == NS_TRUNCATED)
+        search_check_chain(ctx, node);
+    if (st != NS_DONE)
+        return;
+    /* Game of 24: only a solution of the puzzle may be the answer. */
+    if (search_answer_ok(ctx, answer))
+        snprintf(ctx->answer, sizeof ctx->answer, "%s", answer);
 }
 
 static int run_single(strategy_ctx *ctx, prompt_style style)
@@ -27,7 +31,7 @@ static int run_single(strategy_ctx *ctx, prompt_style style)
         .on_done = keep_answer,
     };
     sample_outcome out;
-    if (sample_run(ctx, &spec, &out) < 0 || out.failed)
+    if (search_chains(ctx, &spec, &out) < 0 || out.failed)
         return RUN_FAILED;
     if (out.cancelled)
         return RUN_CANCELLED;

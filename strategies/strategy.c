@@ -2,9 +2,11 @@
  * root node, the strategy itself, then exactly one done event. */
 #include "strategies/strategy.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "strategies/sample.h"
+#include "strategies/search.h"
 #include "strategies/single.h"
 #include "strategies/sc.h"
 #include "strategies/bon.h"
@@ -44,6 +46,36 @@ const strategy_info *strategy_find(const char *name)
 const strategy_info *strategy_at(int i)
 {
     return i >= 0 && i < N_STRATEGIES ? &strategies[i] : NULL;
+}
+
+/* Game of 24: whatever the strategy, only an expression that passes the
+ * puzzle's rule is an answer; a run with none found no solution. Then,
+ * after the strategy has chosen and never before, the exact solver says
+ * whether the puzzle has one at all. */
+static run_status settle24(strategy_ctx *ctx, run_status st)
+{
+    if (st == RUN_OK && !search_answer_ok(ctx, ctx->answer)) {
+        ctx->answer[0] = '\0';
+        ctx->confidence = -1;
+        st = RUN_NO_ANSWER;
+    }
+    g24_state puzzle;
+    char sol[128], msg[320];
+    if (st != RUN_NO_ANSWER || g24_parse(ctx->problem, &puzzle) < 0)
+        return st;
+    /* The solution itself stays unsaid: the student may want to find it. */
+    if (g24_solve(&puzzle, sol, sizeof sol))
+        snprintf(msg, sizeof msg,
+                 "no solution found: no expression made 24 with each number once; the "
+                 "exact solver shows the puzzle has one (try more samples, or -s tot)");
+    else
+        snprintf(msg, sizeof msg,
+                 "no solution found, and there is none: the exact solver shows no way to "
+                 "make 24 from these numbers");
+    event ev = event_make(EV_NOTICE);
+    ev.text = msg;
+    strategy_emit(ctx, &ev);
+    return RUN_NO_SOLUTION;
 }
 
 run_status strategy_run(strategy_ctx *ctx)
@@ -97,6 +129,8 @@ run_status strategy_run(strategy_ctx *ctx)
     }
     if (atomic_load(ctx->cancel) == CANCEL_USER)
         st = RUN_CANCELLED;
+    if (ctx->opt.task == TASK_24)
+        st = settle24(ctx, st);
 
     event done = event_make(EV_DONE);
     done.answer = ctx->answer;

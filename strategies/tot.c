@@ -156,9 +156,9 @@ static int expand(tot_run *r, const int *states, int n_states, int **kids_out,
                                .kind = NODE_THOUGHT, .label = "thought" };
     }
     int total = gen_count(items, n_states);
-    gen_out *out = calloc((size_t)total, sizeof *out);
+    gen_out *out = mem_calloc((size_t)total, sizeof *out);
     gen_opts o = search_step_opts(ctx, ctx->opt.temperature);
-    int ok = out && gen_run(ctx, items, n_states, &o, out) >= 0;
+    int ok = gen_run(ctx, items, n_states, &o, out) >= 0;
     r->expansions += n_states;
 
     int *kids = mem_alloc((size_t)total * sizeof *kids);
@@ -173,7 +173,7 @@ static int expand(tot_run *r, const int *states, int n_states, int **kids_out,
         search_check_step(ctx, node, &evs[i]);
         keys[i][0] = '\0';
         if (!evs[i].valid) {
-            search_status(ctx, node, NS_PRUNED, NULL);
+            search_prune(ctx, node, NULL);
             continue;
         }
         state_key(r, node, keys[i], sizeof keys[i]);
@@ -184,10 +184,8 @@ static int expand(tot_run *r, const int *states, int n_states, int **kids_out,
                 dup = out[j].node;
         if (dup >= 0) {
             char mark[64];
-            snprintf(mark, sizeof mark, "same state as #%d: merged", dup);
-            node_scores s = { 0 };
-            search_score(ctx, node, &s, mark);
-            search_status(ctx, node, NS_PRUNED, NULL);
+            snprintf(mark, sizeof mark, "merged with #%d: the same numbers left", dup);
+            search_prune(ctx, node, mark);
             keys[i][0] = '\0';
             continue;
         }
@@ -227,9 +225,9 @@ static int expand(tot_run *r, const int *states, int n_states, int **kids_out,
                                              .parent = GEN_HIDDEN };
             }
         int vt = gen_count(vi, n_calls);
-        gen_out *vo = calloc((size_t)vt, sizeof *vo);
+        gen_out *vo = mem_calloc((size_t)vt, sizeof *vo);
         gen_opts vopt = { .temperature = 0.7, .max_tokens = 8 };
-        if (vo && gen_run(ctx, vi, n_calls, &vopt, vo) >= 0)
+        if (gen_run(ctx, vi, n_calls, &vopt, vo) >= 0)
             for (int q = 0; q < n_need; q++)
                 if (call_of[q] >= 0) {
                     double sum = 0;
@@ -309,7 +307,13 @@ static void bfs(tot_run *r)
             if (i < r->b && n_front < 64 && d + 1 < r->depth) {
                 frontier[n_front++] = kids[i];
             } else {
-                search_status(r->ctx, kids[i], NS_PRUNED, NULL);
+                char why[96];
+                if (d + 1 >= r->depth)
+                    snprintf(why, sizeof why, "the depth limit (%d) ends the search here", r->depth);
+                else
+                    snprintf(why, sizeof why, "value %.2f: not among the %d best kept", vals[i],
+                             r->b);
+                search_prune(r->ctx, kids[i], why);
             }
         }
         free(kids);
@@ -327,7 +331,7 @@ static int dfs(tot_run *r, int node, int d)
     int n = expand(r, &node, 1, &kids, &vals);
     if (r->best_leaf >= 0) {
         for (int i = 0; i < n; i++)
-            search_status(r->ctx, kids[i], NS_PRUNED, NULL);
+            search_prune(r->ctx, kids[i], "a solution was already found");
         free(kids);
         free(vals);
         return 1;
@@ -336,14 +340,20 @@ static int dfs(tot_run *r, int node, int d)
     int found = 0;
     for (int i = 0; i < n; i++) {
         if (found || vals[i] < r->threshold) {
-            search_status(r->ctx, kids[i], NS_PRUNED, NULL);
+            char why[96];
+            if (found)
+                snprintf(why, sizeof why, "a solution was already found");
+            else
+                snprintf(why, sizeof why, "value %.2f is below the threshold %.2f", vals[i],
+                         r->threshold);
+            search_prune(r->ctx, kids[i], why);
             continue;
         }
         found = dfs(r, kids[i], d + 1);
         if (!found) {
             node_scores s = { 0 };
             search_score(r->ctx, kids[i], &s, "dead end: backtracked");
-            search_status(r->ctx, kids[i], NS_PRUNED, NULL);
+            search_prune(r->ctx, kids[i], "dead end: backtracked");
         }
     }
     free(kids);

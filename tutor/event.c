@@ -73,9 +73,11 @@ static const char *const kind_names[EV__COUNT] = {
 };
 static const char *const node_kind_names[] = { "root", "step", "sample", "thought", "answer" };
 static const char *const status_names[] = {
-    "streaming", "done", "pruned", "chosen", "failed", "cancelled",
+    "streaming", "done", "pruned", "chosen", "failed", "cancelled", "truncated",
 };
-static const char *const run_names[] = { "ok", "no_answer", "cancelled", "failed" };
+static const char *const run_names[] = {
+    "ok", "no_answer", "cancelled", "failed", "no_solution_found",
+};
 static const char *const channel_names[] = { "thinking", "answer" };
 static const char *const check_names[] = { "none", "ok", "wrong", "unsupported" };
 
@@ -217,6 +219,8 @@ char *event_to_json_at(const event *ev, long t_ms)
         cJSON_AddStringToObject(o, "status", node_status_name(ev->status));
         if (ev->answer && *ev->answer)
             add_str(o, "answer", ev->answer);
+        if (ev->text && *ev->text)
+            add_str(o, "reason", ev->text);
         break;
     case EV_VOTE:
         add_int(o, "node", ev->node);
@@ -484,6 +488,7 @@ int event_from_json_at(const char *line, event *out, long *t_ms)
         i = lookup(status_names, COUNT(status_names), get_str(o, "status"));
         ev.status = i < 0 ? NS_DONE : (node_status)i;
         ev.answer = dup_field(o, "answer", 1);
+        ev.text = dup_field(o, "reason", 1);
         break;
     case EV_VOTE:
         ev.answer = dup_field(o, "answer", 1);

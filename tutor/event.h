@@ -19,7 +19,9 @@ typedef enum {
     EV_TEXT,        /* node, channel, text (a delta), tokens */
     EV_SCORE,       /* node, scores, text (the step checker's mark, e.g.
                      * "5² = 10 ✗, 5² = 25", or NULL) */
-    EV_STATUS,      /* node, status, answer (the node's extracted answer, if any) */
+    EV_STATUS,      /* node, status, answer (the node's extracted answer, if any),
+                     * text (why a node was pruned: "merged with #65", the
+                     * checker's mark; NULL otherwise) */
     EV_VOTE,        /* node (the sample that voted), answer, votes (whole tally) */
     EV_USAGE,       /* run totals: tokens_in, tokens_out, thinking_tokens */
     EV_ERROR,       /* node or -1 for the run, text, retryable */
@@ -30,11 +32,14 @@ typedef enum {
 
 typedef enum { NODE_ROOT, NODE_STEP, NODE_SAMPLE, NODE_THOUGHT, NODE_ANSWER } node_kind;
 typedef enum { CH_THINKING, CH_ANSWER } channel;
+/* NS_TRUNCATED: the sample was cut off by the length limit (max_tokens or
+ * the context) before it ended; its text is shown but it never votes. */
 typedef enum {
-    NS_STREAMING, NS_DONE, NS_PRUNED, NS_CHOSEN, NS_FAILED, NS_CANCELLED
+    NS_STREAMING, NS_DONE, NS_PRUNED, NS_CHOSEN, NS_FAILED, NS_CANCELLED, NS_TRUNCATED
 } node_status;
-/* The run's outcome, carried by EV_DONE. */
-typedef enum { RUN_OK, RUN_NO_ANSWER, RUN_CANCELLED, RUN_FAILED } run_status;
+/* The run's outcome, carried by EV_DONE. RUN_NO_SOLUTION: a Game of 24
+ * run in which no chain's expression solved the puzzle. */
+typedef enum { RUN_OK, RUN_NO_ANSWER, RUN_CANCELLED, RUN_FAILED, RUN_NO_SOLUTION } run_status;
 
 /* Scores a node may carry; `has` is a bitmask of SCORE_* saying which are set. */
 enum {
@@ -61,7 +66,7 @@ typedef struct event {
     channel ch;
     int tokens;             /* tokens in this delta (0 if unknown) */
     /* EV_TEXT delta, EV_ERROR / EV_NOTICE message, EV_NODE_ADD label,
-     * EV_RUN_START problem */
+     * EV_RUN_START problem, EV_STATUS prune reason */
     const char *text;
     /* EV_STATUS, EV_VOTE, EV_DONE: an extracted, normalized answer or NULL */
     const char *answer;

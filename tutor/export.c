@@ -81,16 +81,6 @@ static void put_esc(FILE *f, const char *str, int max, int flat)
     }
 }
 
-/* What a node says in one line: its label, else its own step text (the
- * answer channel), else its thinking. */
-static const char *node_text(const trace_node *n)
-{
-    if (n->label && *n->label) return n->label;
-    if (n->answer_text.s && *n->answer_text.s) return n->answer_text.s;
-    if (n->thinking.s && *n->thinking.s) return n->thinking.s;
-    return node_kind_name(n->kind);
-}
-
 static void put_scores(FILE *f, const trace_node *n)
 {
     const node_scores *sc = &n->scores;
@@ -136,10 +126,14 @@ int export_dot(const trace *t, FILE *f)
         fprintf(f, "  n%d [label=\"", n->id);
         if (n->kind == NODE_ROOT) {
             fputs("Problem: ", f);
-            put_esc(f, t->problem && *t->problem ? t->problem : node_text(n), 2 * LABEL_CHARS, 1);
+            put_esc(f, t->problem && *t->problem ? t->problem : trace_node_text(n), 2 * LABEL_CHARS, 1);
         } else {
-            put_esc(f, node_text(n), LABEL_CHARS, 1);
+            put_esc(f, trace_node_text(n), LABEL_CHARS, 1);
             put_scores(f, n);
+            if (n->status == NS_PRUNED && n->reason && !(n->mark && strstr(n->reason, n->mark))) {
+                fputs("\\npruned: ", f);
+                put_esc(f, n->reason, LABEL_CHARS, 1);
+            }
         }
         fputc('"', f);
         if (n->kind == NODE_ROOT) fputs(", shape=note", f);

@@ -67,7 +67,7 @@ int g24_parse(const char *s, g24_state *out)
         long v = 0;
         while (isdig((unsigned char)*p) && v <= 1000)
             v = v * 10 + (*p++ - '0');
-        if (v < 1 || v > 1000 || isdig((unsigned char)*p))
+        if (v > 1000 || isdig((unsigned char)*p))
             return -1;
         st.v[st.n] = rat_of(v);
         snprintf(st.expr[st.n], sizeof st.expr[0], "%ld", v);

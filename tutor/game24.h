@@ -15,7 +15,8 @@ typedef struct {
     char expr[4][96];   /* how v[i] was made: "(13 - 9)" or "4" */
 } g24_state;
 
-/* Parses "4 9 10 13" (or "4, 9, 10, 13"); 0, or -1 unless 1..4 integers in 1..1000. */
+/* Parses "4 9 10 13" (or "4, 9, 10, 13"); 0, or -1 unless 1..4 integers in
+ * 0..1000 ("0 0 0 0" is a puzzle, one with no solution). */
 int g24_parse(const char *s, g24_state *out);
 /* Applies a step like "13 - 9 = 4 (left: 4 4 10)" (also "13-9=4", × ÷ * /,
  * without the left part). On success fills next and returns 0; otherwise

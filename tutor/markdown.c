@@ -97,6 +97,7 @@ static const char *outcome(const trace *t)
     case RUN_NO_ANSWER: return "no answer: the model replied, but no answer was found";
     case RUN_CANCELLED: return "cancelled";
     case RUN_FAILED: return "failed";
+    case RUN_NO_SOLUTION: return "no solution found: no expression made 24 with each number once";
     }
     return "?";
 }
@@ -198,6 +199,7 @@ static void put_samples(FILE *f, const trace *t, const atomic_int *cancel)
         if (n->status != NS_DONE) fprintf(f, " (%s)", node_status_name(n->status));
         fputs("\n\n", f);
         if (has_scores(n)) { fputs("Scores: ", f); put_scores(f, n); fputs("\n\n", f); }
+        if (n->mark) { fputs("Checker: ", f); put_inline(f, n->mark, 0); fputs("\n\n", f); }
         if (n->error && *n->error) { fputs("Error: ", f); put_inline(f, n->error, 0); fputs("\n\n", f); }
         put_node_text(f, n);
     }
@@ -222,15 +224,6 @@ static void put_path(FILE *f, const trace *t, const atomic_int *cancel)
         put_node_text(f, n);
     }
     free(path);
-}
-
-/* What a node says in one line: its label, else its text. */
-static const char *one_line(const trace_node *n)
-{
-    if (n->label && *n->label) return n->label;
-    if (n->answer_text.len) return n->answer_text.s;
-    if (n->thinking.len) return n->thinking.s;
-    return "";
 }
 
 static void put_outline(FILE *f, const trace *t, const atomic_int *cancel)
@@ -261,13 +254,17 @@ static void put_outline(FILE *f, const trace *t, const atomic_int *cancel)
         if (n->kind == NODE_ROOT) { fputs("problem\n", f); continue; }
         const char *wrap = n->status == NS_CHOSEN ? "**" : n->status == NS_PRUNED ? "~~" : "";
         fputs(wrap, f);
-        put_inline(f, one_line(n), OUTLINE_CHARS);
+        put_inline(f, trace_node_text(n), OUTLINE_CHARS);
         fputs(wrap, f);
         if (has_scores(n)) { fputs(" · ", f); put_scores(f, n); }
         if (n->answer && *n->answer) { fputs(" → ", f); put_inline(f, n->answer, 0); }
         if (n->status != NS_DONE && n->status != NS_CHOSEN && n->status != NS_PRUNED)
             fprintf(f, " (%s)", node_status_name(n->status));
         if (n->mark) { fputs(" · ", f); put_inline(f, n->mark, 0); }
+        if (n->status == NS_PRUNED && n->reason && !(n->mark && strstr(n->reason, n->mark))) {
+            fputs(" · pruned: ", f);
+            put_inline(f, n->reason, 0);
+        }
         fputc('\n', f);
     }
     free(stack);

@@ -43,6 +43,7 @@ static void node_free(trace_node *n)
     free(n->answer);
     free(n->error);
     free(n->mark);
+    free(n->reason);
     free(n->children);
 }
 
@@ -158,6 +159,8 @@ int trace_apply(trace *t, const event *ev)
         /* A status without an answer (pruned, cancelled) keeps the old one. */
         if (ev->answer)
             set_str(&n->answer, ev->answer);
+        if (ev->text)
+            set_str(&n->reason, ev->text);
         return 0;
     case EV_VOTE:
         tally_done(&t->votes);
@@ -195,6 +198,30 @@ int trace_apply(trace *t, const event *ev)
         break;
     }
     return -1;
+}
+
+static const char *trimmed(const text_buf *b)
+{
+    const char *s = b->s;
+    if (!s)
+        return NULL;
+    while (*s == ' ' || *s == '\n' || *s == '\t')
+        s++;
+    return *s ? s : NULL;
+}
+
+const char *trace_node_text(const trace_node *n)
+{
+    const char *s;
+    if (n->kind == NODE_STEP || n->kind == NODE_THOUGHT) {
+        if ((s = trimmed(&n->answer_text)) || (s = trimmed(&n->thinking)))
+            return s;
+    }
+    if (n->label && *n->label)
+        return n->label;
+    if ((s = trimmed(&n->answer_text)) || (s = trimmed(&n->thinking)))
+        return s;
+    return node_kind_name(n->kind);
 }
 
 int trace_is_tree(const trace *t)

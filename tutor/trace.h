@@ -25,6 +25,8 @@ typedef struct {
     char *error;            /* last error on this node, owned, may be NULL */
     char *mark;             /* the step checker's mark on a wrong or unsupported
                              * step ("5² = 10 ✗, 5² = 25"), owned, may be NULL */
+    char *reason;           /* why the node was pruned ("merged with #65", the
+                             * checker's mark), owned, may be NULL */
     int *children;
     int n_children, cap_children;
 } trace_node;
@@ -49,6 +51,12 @@ void trace_done(trace *t);
 int trace_apply(trace *t, const event *ev);
 trace_node *trace_get(trace *t, int id);
 const trace_node *trace_cget(const trace *t, int id);
+/* What a node says in one line, for the tree, DOT and the outline: a step
+ * or thought is its own text ("13 - 9 = 4 (left: 4 4 10)"), leading space
+ * dropped; the label ("thought", "step") only says what kind it is, so it
+ * is the fallback. Other nodes: the label ("sample 3"), else their text.
+ * Never NULL; may hold newlines (callers cut at the first). */
+const char *trace_node_text(const trace_node *n);
 /* 1 when the run grew a tree (a step or thought node, or any node deeper
  * than a sample): the one rule the tree pane, the exports and `solve` use. */
 int trace_is_tree(const trace *t);

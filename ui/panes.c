@@ -53,6 +53,7 @@ static const char *status_word(node_status st)
     case NS_CHOSEN: return "chosen";
     case NS_FAILED: return "failed";
     case NS_CANCELLED: return "cancelled";
+    case NS_TRUNCATED: return "cut off";
     }
     return "";
 }
@@ -233,6 +234,20 @@ void pane_thinking(ui_screen *s, view *v, ui_rect r)
             paint_text(in.y + row, in.x, in.w, n->answer_text.s + l->off, l->len, ROLE_NORMAL);
         }
     }
+    if (n->mark && (n->scores.has & SCORE_CHECK) && !n->error &&
+        (n->scores.check == CHECK_WRONG || n->scores.check == CHECK_UNSUPPORTED)) {
+        /* the checker's mark on the chain's first wrong step, after its
+         * text, or over its last rows when the text fills the pane */
+        char msg[400];
+        int row = total - top + (total > 0);
+        snprintf(msg, sizeof msg, "%s %s", n->scores.check == CHECK_WRONG ? g->cross : "?",
+                 n->mark);
+        if (row > in.h - 2) row = in.h - 2;
+        if (row < 0) row = 0;
+        paint_clear((ui_rect){ in.x, in.y + row, in.w, in.h - row }, ROLE_NORMAL);
+        paint_wrapped(msg, in.x, in.y + row, in.w, in.h - row,
+                      n->scores.check == CHECK_WRONG ? ROLE_NODE_WRONG : ROLE_NOTICE);
+    }
     if (n->error) {
         /* the node's error goes after its text, wrapped, in the rows left */
         char msg[600];
@@ -327,6 +342,10 @@ static void answer_headline(ui_screen *s, const view *v, int y, int x, int w, in
         paint_fmt(y, x, w, ROLE_ERROR, "failed: %s",
                   view_run_error(v) ? view_run_error(v) : "the model gave no usable reply");
         break;
+    case RUN_NO_SOLUTION:
+        paint_str(y, x, w, "No solution found: no expression made 24 with each number once.",
+                  ROLE_ERROR);
+        break;
     default:
         /* no done event and not running: a replayed transcript cut short */
         paint_str(y, x, w, !t->done ? "No answer: the run was cut off before it ended."
@@ -363,6 +382,10 @@ static int sample_line(ui_screen *s, const view *v, int y, int x, int w)
         paint_str(y, x, w, node_status_word(v, n->status), ROLE_DIM);
         return 1;
     }
+    if (n->status == NS_TRUNCATED) {
+        paint_str(y, x, w, "cut off by the length limit: no vote", ROLE_NOTICE);
+        return 1;
+    }
     if (!n->answer || !*n->answer) {
         paint_str(y, x, w, "no answer found in this sample", ROLE_NOTICE);
         return 1;
@@ -374,11 +397,13 @@ static int sample_line(ui_screen *s, const view *v, int y, int x, int w)
         int wide = w >= 30;
         if (t->answer && *t->answer) lead = t->answer;
         if (!lead) return 1;
+        /* = and ≠ say agreement with the vote; ✓ and ✗ belong to the
+         * step checker alone. */
         if (strcmp(lead, n->answer) == 0)
-            paint_fmt(y, x, w, ROLE_NODE_CHOSEN, " %s %s", g->check,
+            paint_fmt(y, x, w, ROLE_NODE_CHOSEN, " = %s",
                       wide ? "agrees with the vote" : "agrees");
         else
-            paint_fmt(y, x, w, ROLE_ERROR, " %s %s (%s)", g->cross,
+            paint_fmt(y, x, w, ROLE_NOTICE, " %s %s (%s)", s->utf8 ? "\u2260" : "!=",
                       wide ? "differs from the vote" : "differs", lead);
     }
     return 1;
@@ -535,10 +560,11 @@ static int draw_samples(ui_screen *s, const view *v, ui_rect in)
         case NS_STREAMING: mark = g->spin[(s->spin + i) % g->n_spin]; role = ROLE_DIM; break;
         case NS_FAILED: mark = "!"; role = ROLE_ERROR; break;
         case NS_CANCELLED: case NS_PRUNED: mark = "-"; role = ROLE_DIM; break;
-        default:
+        case NS_TRUNCATED: mark = g->ellipsis; role = ROLE_NOTICE; break;
+        default:    /* agreement with the vote, not the checker's ✓/✗ */
             if (!n->answer || !*n->answer) { mark = "?"; role = ROLE_NOTICE; }
-            else if (lead && strcmp(lead, n->answer) == 0) { mark = g->check; role = ROLE_NODE_CHOSEN; }
-            else { mark = g->cross; role = ROLE_ERROR; }
+            else if (lead && strcmp(lead, n->answer) == 0) { mark = "="; role = ROLE_NODE_CHOSEN; }
+            else { mark = s->utf8 ? "\u2260" : "#"; role = ROLE_ERROR; }
         }
         snprintf(cell, sizeof cell, "%d%s", i + 1, mark);
         w = text_width(cell, strlen(cell));

@@ -256,17 +256,7 @@ double tree_next_expiry(const tree_view *tv, const trace *t, double now)
 
 const char *tree_node_text(const trace_node *n)
 {
-    /* A step or thought is its text ("13 - 9 = 4 (left: 4 4 10)"); the
-     * label ("thought") says only what kind it is. */
-    if ((n->kind == NODE_STEP || n->kind == NODE_THOUGHT) && n->answer_text.s) {
-        const char *s = n->answer_text.s;
-        while (*s == ' ' || *s == '\n' || *s == '\t') s++;
-        if (*s) return s;
-    }
-    if (n->label && *n->label) return n->label;
-    if (n->answer_text.s && *n->answer_text.s) return n->answer_text.s;
-    if (n->thinking.s && *n->thinking.s) return n->thinking.s;
-    return node_kind_name(n->kind);
+    return trace_node_text(n);      /* one rule for the tree and the exports */
 }
 
 /* A step's own text for the path: the answer channel, else the label. */

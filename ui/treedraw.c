@@ -44,7 +44,7 @@ static ui_role node_role(const tree_view *tv, const trace_node *n, double now)
     if (is_wrong(n)) return ROLE_NODE_WRONG;
     switch (n->status) {
     case NS_CHOSEN: return ROLE_NODE_CHOSEN;
-    case NS_PRUNED: case NS_CANCELLED: return ROLE_NODE_PRUNED;
+    case NS_PRUNED: case NS_CANCELLED: case NS_TRUNCATED: return ROLE_NODE_PRUNED;
     case NS_FAILED: return ROLE_ERROR;
     case NS_STREAMING: return ROLE_NODE_FRONTIER;
     case NS_DONE: break;
@@ -59,7 +59,8 @@ static const char *node_glyph(const tree_glyphs *tg, const tree_view *tv, const 
 {
     if (n->status == NS_CHOSEN) return tg->chosen;
     if (is_wrong(n)) return tg->wrong;
-    if (n->status == NS_PRUNED || n->status == NS_CANCELLED) return tg->pruned;
+    if (n->status == NS_PRUNED || n->status == NS_CANCELLED || n->status == NS_TRUNCATED)
+        return tg->pruned;
     if (n->status == NS_FAILED) return tg->failed;
     if (n->answer && *n->answer) return tg->solution;
     if (n->n_children > 0 && n->id < tv->cap && tv->collapsed[n->id]) return tg->collapsed;
@@ -139,6 +140,8 @@ static void draw_row(const tree_view *tv, const trace *t, const tree_glyphs *tg,
                        ? g->spin[(spin + n->id) % g->n_spin] : node_glyph(tg, tv, n), role);
     x += paint_str(y, x, end - x, " ", ROLE_NORMAL);
     score_text(n, scores, sizeof scores);
+    /* a pruned node says why instead of its scores */
+    if (n->status == NS_PRUNED && n->reason) snprintf(scores, sizeof scores, "%s", n->reason);
     if (n->answer && *n->answer) snprintf(ans, sizeof ans, "%s %s", tg->arrow, n->answer);
     if (n->scores.has & SCORE_CHECK)
         check = n->scores.check == CHECK_OK ? g->check : n->scores.check == CHECK_WRONG ? g->cross : "";
@@ -194,7 +197,9 @@ static void draw_compact(tree_view *tv, const trace *t, const tree_glyphs *tg, u
     if (page < r.h && cur >= 0) {   /* the cursor's node, spelled out */
         const trace_node *n = &t->nodes[tv->rows[cur]];
         const char *text = n->kind == NODE_ROOT && t->problem ? t->problem : tree_node_text(n);
-        paint_text(r.y + r.h - 1, r.x, r.w, text, strcspn(text, "\n"), ROLE_DIM);
+        int w = paint_text(r.y + r.h - 1, r.x, r.w, text, strcspn(text, "\n"), ROLE_DIM);
+        if (n->status == NS_PRUNED && n->reason)
+            paint_fmt(r.y + r.h - 1, r.x + w, r.w - w, ROLE_NODE_PRUNED, "  pruned: %s", n->reason);
     }
 }
 

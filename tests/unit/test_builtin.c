@@ -367,11 +367,20 @@ static void test_load_errors(void **st)
     unlink(bad);
 }
 
+typedef struct {
+    int votes, truncated;
+    char notice[512];
+} sc_seen;
+
 static void count_votes(void *ud, const event *ev)
 {
-    int *votes = ud;
+    sc_seen *s = ud;
     if (ev->kind == EV_VOTE)
-        (*votes)++;
+        s->votes++;
+    if (ev->kind == EV_STATUS && ev->status == NS_TRUNCATED)
+        s->truncated++;
+    if (ev->kind == EV_NOTICE && ev->text && strstr(ev->text, "cut off"))
+        snprintf(s->notice, sizeof s->notice, "%s", ev->text);
 }
 
 static void test_sc_through_strategy(void **st)
@@ -379,19 +388,24 @@ static void test_sc_through_strategy(void **st)
     (void)st;
     model *m = open_builtin();
     atomic_int cancel = 0;
-    int votes = 0;
+    sc_seen seen = { 0 };
     strategy_ctx ctx = {
         .model = m,
         .problem = "A bakery has 45 croissants. They sell 12. How many croissants remain?",
         .opt = { .name = "sc", .n = 6, .temperature = 0.8, .top_p = 1, .seed = 3, .max_tokens = 20 },
         .emit = count_votes,
-        .emit_ud = &votes,
+        .emit_ud = &seen,
         .cancel = &cancel,
     };
+    /* Untrained weights never say "The answer is": every sample runs into
+     * max_tokens, is truncated, and casts no vote (a cut-off chain's last
+     * number is not its answer); the run says how many were cut off. */
     run_status rs = strategy_run(&ctx);
-    assert_true(rs == RUN_OK || rs == RUN_NO_ANSWER);
-    assert_int_equal(votes, 6);
-    assert_int_equal(ctx.trace.votes.total, 6);
+    assert_int_equal(rs, RUN_NO_ANSWER);
+    assert_int_equal(seen.truncated, 6);
+    assert_int_equal(seen.votes, 0);
+    assert_int_equal(ctx.trace.votes.total, 0);
+    assert_non_null(strstr(seen.notice, "6 of 6 samples were cut off"));
     assert_int_equal(ctx.trace.done, 1);
     trace_done(&ctx.trace);
     model_close(m);

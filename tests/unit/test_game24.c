@@ -83,7 +83,14 @@ static void test_parse_format(void **state)
     assert_int_equal(s.n, 4);
     assert_int_equal(g24_parse("1000", &s), 0);
     assert_int_equal(g24_parse("1001", &s), -1);
-    assert_int_equal(g24_parse("0 1 2", &s), -1);
+    /* 0 is a number like any other: "0 0 0 0" is a puzzle with no solution. */
+    assert_int_equal(g24_parse("0 1 2", &s), 0);
+    assert_int_equal(g24_parse("0 0 0 0", &s), 0);
+    assert_int_equal(s.n, 4);
+    char sol[96];
+    assert_int_equal(g24_solve(&s, sol, sizeof sol), 0);
+    assert_int_equal(g24_parse("0 4 6 1", &s), 0);
+    assert_int_equal(g24_solve(&s, sol, sizeof sol), 1);
     assert_int_equal(g24_parse("1 2 3 4 5", &s), -1);
     assert_int_equal(g24_parse("", &s), -1);
     assert_int_equal(g24_parse("1 2 x", &s), -1);

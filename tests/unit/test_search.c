@@ -19,7 +19,9 @@
 #include "models/model.h"
 #include "models/scripted.h"
 #include "strategies/strategy.h"
+#include "tutor/export.h"
 #include "tutor/game24.h"
+#include "tutor/markdown.h"
 #include "tutor/stepcheck.h"
 
 static model *open_json(const char *json)
@@ -175,7 +177,8 @@ static void test_tot_bfs(void **state)
     /* The repeated first step is merged into the first. */
     int merged = 0;
     for (int i = 1; i < t->n; i++)
-        if (t->nodes[i].mark && strstr(t->nodes[i].mark, "same state as"))
+        if (t->nodes[i].status == NS_PRUNED && t->nodes[i].reason &&
+            strstr(t->nodes[i].reason, "merged with #"))
             merged++;
     assert_int_equal(merged, 2);    /* "4 4 10" at depth 1, "4 6" at depth 2 */
     /* The illegal step is pruned with the checker's reason. */
@@ -284,11 +287,75 @@ static void test_tot_left_list(void **state)
     const trace_node *wrong = find(&ctx.trace, "2 * 3 = 7");
     assert_int_equal(wrong->status, NS_PRUNED);
     assert_int_equal(wrong->scores.check, CHECK_WRONG);
+    assert_non_null(wrong->reason);
+    assert_non_null(strstr(wrong->reason, "2 * 3 is 6, not 7"));
+    /* right arithmetic, wrong list of numbers left: kept, never a ✓ */
     const trace_node *fixed = find(&ctx.trace, "2 * 3 = 6");
-    assert_int_equal(fixed->scores.check, CHECK_OK);
+    assert_int_equal(fixed->scores.check, CHECK_UNSUPPORTED);
     assert_non_null(fixed->mark);
     assert_non_null(strstr(fixed->mark, "list of numbers left"));
     assert_int_equal(fixed->status, NS_CHOSEN);
+    trace_done(&ctx.trace);
+    model_close(m);
+}
+
+/* A pruned node says why, on the trace node and in its status event, so
+ * --json, transcripts and replays keep it; DOT and the Markdown outline
+ * label each step with its own text, not "thought" or "step". */
+static void test_prune_reasons_and_step_labels(void **state)
+{
+    (void)state;
+    model *m = open_json(TOT_SCRIPT);
+    strategy_ctx ctx;
+    seen s;
+    strategy_opts o = { .name = "tot", .n = 2, .k = 3, .value_samples = 1,
+                        .task = TASK_24, .agg = -1, .weighted = -1 };
+    assert_int_equal(run(m, &ctx, &s, "4 9 10 13", o), RUN_OK);
+    const trace *t = &ctx.trace;
+    int pruned = 0, merged = 0;
+    for (int i = 1; i < t->n; i++) {
+        const trace_node *n = &t->nodes[i];
+        if (n->status != NS_PRUNED)
+            continue;
+        pruned++;
+        if (!n->reason)
+            fail_msg("pruned node %d has no reason", i);
+        merged += strstr(n->reason, "merged with #") != NULL;
+    }
+    assert_true(pruned >= 3);
+    assert_int_equal(merged, 2);
+    const trace_node *bad = find(t, "4 * 4 = 17");
+    assert_non_null(strstr(bad->reason, "4 * 4 is 16, not 17"));
+
+    /* the reason survives the JSON form */
+    event ev = event_make(EV_STATUS);
+    ev.node = bad->id;
+    ev.status = NS_PRUNED;
+    ev.text = bad->reason;
+    char *json = event_to_json(&ev);
+    assert_non_null(strstr(json, "\"reason\":\"wrong step: 4 * 4 is 16, not 17"));
+    event back;
+    assert_int_equal(event_from_json(json, &back), 0);
+    assert_string_equal(back.text, bad->reason);
+    event_clear(&back);
+    free(json);
+
+    char *dot = NULL, *md = NULL;
+    size_t dl = 0, ml = 0;
+    FILE *f = open_memstream(&dot, &dl);
+    assert_int_equal(export_dot(t, f), 0);
+    fclose(f);
+    f = open_memstream(&md, &ml);
+    assert_int_equal(export_markdown(t, NULL, f), 0);
+    fclose(f);
+    assert_null(strstr(dot, "label=\"thought"));
+    assert_null(strstr(dot, "label=\"step"));
+    assert_non_null(strstr(dot, "label=\"10 - 4 = 6 (left: 4 6)"));
+    assert_non_null(strstr(dot, "pruned: merged with #"));
+    assert_non_null(strstr(md, "10 - 4 = 6 (left: 4 6)"));
+    assert_non_null(strstr(md, "pruned: merged with \\#"));
+    free(dot);
+    free(md);
     trace_done(&ctx.trace);
     model_close(m);
 }
@@ -544,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_tot_dfs),
         cmocka_unit_test(test_tot_dfs_backtracks),
         cmocka_unit_test(test_tot_left_list),
+        cmocka_unit_test(test_prune_reasons_and_step_labels),
         cmocka_unit_test(test_beam_checker),
         cmocka_unit_test(test_bon),
         cmocka_unit_test(test_bon_judge_chat),

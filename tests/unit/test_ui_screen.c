@@ -100,6 +100,14 @@ static void sc_run(view *v)
         ev.status = NS_DONE;
         ev.answer = ans[i - 1];
         send(v, ev);
+        if (i == 2) {               /* the checker found sample 2's slip */
+            ev = event_make(EV_SCORE);
+            ev.node = i;
+            ev.scores.has = SCORE_CHECK;
+            ev.scores.check = CHECK_WRONG;
+            ev.text = "Step 3: 63 - 18 = 44 \xe2\x9c\x97, 63 - 18 = 45";
+            send(v, ev);
+        }
         tally_add(&t, ans[i - 1]);
         ev = event_make(EV_VOTE);
         ev.node = i;
@@ -164,7 +172,9 @@ static void test_80x24(void **state)
     grab(text, sizeof text);
     assert_non_null(strstr(text, "Thinking \xe2\x80\x94 sample 1/10"));
     assert_non_null(strstr(text, "Answer  45   (6 of 10 votes, 60%)"));
-    assert_non_null(strstr(text, "agrees with the vote"));
+    /* agreement with the vote has its own sign; ✓/✗ are the checker's */
+    assert_non_null(strstr(text, "= agrees with the vote"));
+    assert_null(strstr(text, "\xe2\x9c\x93 agrees"));
     assert_non_null(strstr(text, "  6  60%"));
     assert_non_null(strstr(text, "  2  20%"));
     assert_non_null(strstr(text, "problem>"));
@@ -184,7 +194,10 @@ static void test_80x24(void **state)
     view_cycle(&v, 1);                                      /* sample 2 voted 44 */
     draw_at(&s, &v, 80, 24);
     grab(text, sizeof text);
-    assert_non_null(strstr(text, "differs from the vote (45)"));
+    assert_non_null(strstr(text, "\xe2\x89\xa0 differs from the vote (45)"));   /* ≠ */
+    assert_null(strstr(text, "\xe2\x9c\x97 differs"));
+    /* the thinking pane marks where the chain went wrong */
+    assert_non_null(strstr(text, "\xe2\x9c\x97 Step 3: 63 - 18 = 44"));
 
     /* narrow: tabs and a one-line answer */
     draw_at(&s, &v, 40, 12);
@@ -192,6 +205,11 @@ static void test_80x24(void **state)
     assert_non_null(strstr(text, "Thinking"));
     assert_non_null(strstr(text, "Votes"));
     assert_non_null(strstr(text, "Answer: 45  (6/10, 60%)"));
+    assert_non_null(strstr(text, "Step 3: 63 - 18"));
+    /* the chain overfills the smallest pane: its mark still shows, over the end */
+    draw_at(&s, &v, 40, 10);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "Step 3: 63 - 18"));
 
     draw_at(&s, &v, 10, 4);
     grab(text, sizeof text);
