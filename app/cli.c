@@ -9,13 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lm/curriculum.h"
+#include "tutor/practice.h"
 #include "tutor/stepcheck.h"
 
 enum {
     OPT_BASE_URL = 256, OPT_SEED, OPT_JSON, OPT_EARLY_STOP, OPT_VERSION,
     OPT_TASK, OPT_VERIFIER, OPT_AGG, OPT_DEPTH, OPT_VALUES, OPT_SEARCH, OPT_ITER,
     OPT_UCT, OPT_BUDGET, OPT_SELECT, OPT_EXPORT, OPT_THINK, OPT_MIN_THINK, OPT_INSECURE,
-    OPT_NO_TRANSCRIPT, OPT_SPEED, OPT_FORCE
+    OPT_NO_TRANSCRIPT, OPT_SPEED, OPT_FORCE,
+    OPT_SET, OPT_SKILL, OPT_TIER, OPT_STUDENT
 };
 
 static const struct option long_opts[] = {
@@ -45,6 +48,10 @@ static const struct option long_opts[] = {
     { "insecure",    no_argument,       NULL, OPT_INSECURE },
     { "no-transcript", no_argument,     NULL, OPT_NO_TRANSCRIPT },
     { "speed",       required_argument, NULL, OPT_SPEED },
+    { "set",         required_argument, NULL, OPT_SET },
+    { "skill",       required_argument, NULL, OPT_SKILL },
+    { "tier",        required_argument, NULL, OPT_TIER },
+    { "student",     required_argument, NULL, OPT_STUDENT },
     { "help",        no_argument,       NULL, 'h' },
     { "version",     no_argument,       NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -56,6 +63,10 @@ void cli_usage(FILE *f)
           "       ponder solve [options] PROBLEM    headless; PROBLEM \"-\" reads stdin\n"
           "       ponder runs                       list the saved runs, newest first\n"
           "       ponder replay [--speed X] FILE    show a saved run again (no model, no network)\n"
+          "       ponder practice [--json] [--set FILE] [--skill S] [--tier T] [--student NAME]\n"
+          "                                         solve problems yourself, step by step\n"
+          "       ponder progress [--student NAME] [--export FILE.md|FILE.csv]\n"
+          "                                         mastery per skill\n"
           "       ponder --help | --version\n"
           "\n"
           "  -m, --model SPEC      builtin | ollama:NAME | openai:NAME | anthropic:NAME |\n"
@@ -155,6 +166,14 @@ static int cli_parse_command(int rest, char **argv, cli_args *out, char *err, si
         out->cmd = CMD_RUNS;
         return 0;
     }
+    if (!strcmp(argv[0], "practice") || !strcmp(argv[0], "progress")) {
+        if (rest != 1) {
+            snprintf(err, errlen, "%s takes options only", argv[0]);
+            return -1;
+        }
+        out->cmd = !strcmp(argv[0], "practice") ? CMD_PRACTICE : CMD_PROGRESS;
+        return 0;
+    }
     if (!strcmp(argv[0], "replay")) {
         if (rest != 2) {
             snprintf(err, errlen, rest < 2 ? "replay needs a FILE (ponder runs lists them)"
@@ -174,6 +193,7 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
     memset(out, 0, sizeof *out);
     out->cmd = CMD_TUI;
     out->speed = 1;
+    out->skill = out->tier = -1;
     optind = 1;
     opterr = 0;
     int c;
@@ -337,6 +357,27 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
             out->speed = x;
             break;
         }
+        case OPT_SET:
+            out->set = optarg;
+            break;
+        case OPT_SKILL:
+            if ((out->skill = practice_skill_parse(optarg)) < 0)
+                return bad(err, errlen,
+                           "--skill wants add, subtract, multiply, divide, mixed or multi-step", optarg);
+            break;
+        case OPT_TIER:
+            out->tier = -1;
+            for (int t = 0; t < CUR_NTIERS; t++)
+                if (!strcmp(optarg, cur_tier_name(t)))
+                    out->tier = t;
+            if (out->tier < 0)
+                return bad(err, errlen, "--tier wants easy, medium, hard or beyond", optarg);
+            break;
+        case OPT_STUDENT:
+            if (!optarg[0] || strlen(optarg) >= 64)
+                return bad(err, errlen, "--student wants a name of 1 to 63 bytes", optarg);
+            out->student = optarg;
+            break;
         case 'h':
             out->cmd = CMD_HELP;
             return 0;

@@ -4,13 +4,17 @@
 #include <stdio.h>
 #include "app/config.h"
 
-typedef enum { CMD_TUI, CMD_SOLVE, CMD_HELP, CMD_VERSION, CMD_RUNS, CMD_REPLAY } cli_command;
+typedef enum { CMD_TUI, CMD_SOLVE, CMD_HELP, CMD_VERSION, CMD_RUNS, CMD_REPLAY,
+               CMD_PRACTICE, CMD_PROGRESS } cli_command;
 
 typedef struct {
     cli_command cmd;
     const char *problem;      /* solve: argv's PROBLEM ("-" = stdin) */
     const char *file;         /* replay: argv's FILE */
     double speed;             /* replay: --speed (1 = the run's own pace, 0 = instant) */
+    const char *set;          /* practice: --set FILE, NULL = generated problems */
+    int skill, tier;          /* practice: --skill, --tier; -1 = chosen by mastery */
+    const char *student;      /* practice, progress: --student, NULL = $USER */
 } cli_args;
 
 /* Applies argv on top of cfg. Returns 0, or 2 (the usage exit status) with a

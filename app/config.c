@@ -7,7 +7,9 @@
  *   [anthropic] base_url, key_env, api_key, key_file (also api_key, key_file in [openai])
  *   [llamacpp] base_url
  *   [ollama]   host                     [builtin]  weights
- *   [network]  connect_timeout, idle_timeout, retries
+ *   [network]  connect_timeout, idle_timeout, retries, reply_timeout,
+ *              max_reply_bytes
+ *   [llamacpp] base_url, key_env (no key is sent without it)
  * A bad value leaves the default and becomes a "file:line: ..." warning, so
  * a typo never stops ponder from starting. */
 #include "app/config.h"
@@ -37,6 +39,8 @@ void config_defaults(app_config *c)
     c->strat.think = THINK_DEFAULT;
     c->strat.agg = -1;            /* strategy default (min) */
     c->strat.weighted = -1;       /* strategy default (weighted) */
+    c->bkt = bkt_defaults();
+    c->hint_samples = 8;
 }
 
 typedef struct {
@@ -216,6 +220,15 @@ static int key_setting(load_state *s, int line, const char *sec, const char *key
     return 0;
 }
 
+/* [practice]'s BKT keys: the field of b that key names, or NULL. */
+static double *bkt_field(bkt_params *b, const char *key)
+{
+    return !strcmp(key, "p_init") ? &b->p_init
+         : !strcmp(key, "p_transit") ? &b->p_transit
+         : !strcmp(key, "p_slip") ? &b->p_slip
+         : !strcmp(key, "p_guess") ? &b->p_guess : NULL;
+}
+
 static int handler(void *ud, const char *sec, const char *key, const char *v)
 {
     load_state *s = ud;
@@ -280,6 +293,8 @@ static int handler(void *ud, const char *sec, const char *key, const char *v)
     } else if (!strcmp(sec, "llamacpp")) {
         if (!strcmp(key, "base_url"))
             COPY(c->llamacpp_url, v);
+        else if (!strcmp(key, "key_env"))
+            COPY(c->llamacpp_key_env, v);
         else
             warn(s, line, "unknown key '%s' in [%s]", key, sec);
     } else if (!strcmp(sec, "ollama")) {
@@ -287,6 +302,24 @@ static int handler(void *ud, const char *sec, const char *key, const char *v)
             COPY(c->ollama_url, v);
         else
             warn(s, line, "unknown key '%s' in [%s]", key, sec);
+    } else if (!strcmp(sec, "practice")) {
+        bkt_params b = c->bkt;
+        double *p = bkt_field(&b, key);
+        if (p) {
+            const char *why = "";
+            if (!(bad = parse_double(v, 0, 1, &d))) {
+                *p = d;
+                if (bkt_check(&b, &why) == 0)
+                    c->bkt = b;
+                else
+                    warn(s, line, "%s: %s", key, why);
+            }
+        } else if (!strcmp(key, "hint_samples")) {
+            if (!(bad = parse_int(v, 1, 64, &i)))
+                c->hint_samples = i;
+        } else {
+            warn(s, line, "unknown key '%s' in [%s]", key, sec);
+        }
     } else if (!strcmp(sec, "builtin")) {
         if (!strcmp(key, "weights"))
             COPY(c->builtin_path, v);
@@ -302,6 +335,12 @@ static int handler(void *ud, const char *sec, const char *key, const char *v)
         } else if (!strcmp(key, "retries")) {
             if (!(bad = parse_int(v, 0, 20, &i)))
                 c->max_retries = i;
+        } else if (!strcmp(key, "reply_timeout")) {
+            if (!(bad = parse_double(v, 1, 86400, &d)))
+                c->reply_timeout_s = d;
+        } else if (!strcmp(key, "max_reply_bytes")) {
+            if (!(bad = parse_int(v, 4096, 1 << 30, &i)))
+                c->max_reply_bytes = i;
         } else {
             warn(s, line, "unknown key '%s' in [%s]", key, sec);
         }
@@ -418,11 +457,16 @@ void config_model(const app_config *c, model_config *mc)
     if (!strncmp(c->model, "anthropic:", 10)) {
         mc->key_env = c->anthropic_key_env[0] ? c->anthropic_key_env : NULL;
         mc->key = c->anthropic_key[0] ? c->anthropic_key : NULL;
-    } else if (!strncmp(c->model, "openai:", 7) || !strncmp(c->model, "llamacpp", 8)) {
+    } else if (!strncmp(c->model, "openai:", 7)) {
         mc->key = c->openai_key[0] ? c->openai_key : NULL;
+    } else if (!strncmp(c->model, "llamacpp", 8)) {
+        /* [openai]'s key is for OpenAI: llama-server gets one only by name. */
+        mc->key_env = c->llamacpp_key_env[0] ? c->llamacpp_key_env : NULL;
     }
     mc->connect_timeout_s = c->connect_timeout_s;
     mc->idle_timeout_s = c->idle_timeout_s;
+    mc->reply_timeout_s = c->reply_timeout_s;
+    mc->max_reply_bytes = c->max_reply_bytes > 0 ? (size_t)c->max_reply_bytes : 0;
     mc->max_retries = c->max_retries;
     mc->native_n = c->native_n;
     mc->builtin_path = c->builtin_path[0] ? c->builtin_path : NULL;

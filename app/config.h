@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "models/model.h"
 #include "strategies/strategy.h"
+#include "tutor/bkt.h"
 
 typedef struct {
     char model[256];          /* model spec */
@@ -20,6 +21,9 @@ typedef struct {
     char theme[64];           /* theme name or path */
     char builtin_path[512];
     double connect_timeout_s, idle_timeout_s;
+    double reply_timeout_s;   /* [network] reply_timeout, 0 = default */
+    long max_reply_bytes;     /* [network] max_reply_bytes, 0 = default */
+    char llamacpp_key_env[64]; /* [llamacpp] key_env, "" = send no key */
     int max_retries;
     strategy_opts strat;
     char strategy[32];        /* strat.name points here */
@@ -30,6 +34,8 @@ typedef struct {
     int ascii;                /* force ASCII borders */
     int transcripts;          /* save each run under $XDG_DATA_HOME/ponder/runs
                                * ([ponder] transcripts, --no-transcript) */
+    bkt_params bkt;           /* [practice] p_init, p_transit, p_slip, p_guess */
+    int hint_samples;         /* [practice] hint_samples: chains drawn for a hint */
     char config_path[512];    /* the file that was read, "" if none */
     char warning[2048];       /* config problems to show the user, one a line
                                * ("file:line: ..."), "" if none */

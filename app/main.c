@@ -7,6 +7,7 @@
 #include "app/cli.h"
 #include "app/config.h"
 #include "app/headless.h"
+#include "app/practice_session.h"
 #include "app/runs.h"
 #include "app/tui.h"
 
@@ -37,6 +38,12 @@ int main(int argc, char **argv)
         return 0;
     case CMD_RUNS:
         return runs_command(stdout, stderr);
+    case CMD_PRACTICE: {
+        practice_opts po = { args.set, args.skill, args.tier, args.student };
+        return practice_session_run(&cfg, &po);
+    }
+    case CMD_PROGRESS:
+        return progress_command(&cfg, args.student, cfg.export_path);
     case CMD_REPLAY:
         return tui_replay(&cfg, args.file, args.speed);
     default:

@@ -17,10 +17,6 @@
 #include "strategies/sample.h"
 #include "tutor/mem.h"
 
-/* Wake bytes: an event was queued, or the run thread is returning. */
-#define WAKE_EVENT "e"
-#define WAKE_EXIT "d"
-
 typedef struct qitem {
     event *ev;
     struct qitem *next;
@@ -32,7 +28,7 @@ struct runner {
     int wake[2];                /* run thread writes, UI thread polls [0] */
     pthread_t thread;
     int thread_live;            /* joined yet? (UI thread only) */
-    int done_popped;            /* this run's EV_DONE reached the UI (UI thread only) */
+    int done_popped;            /* the UI has this run's EV_DONE (UI thread only) */
     atomic_int busy;
     atomic_int cancel;
     strategy_ctx ctx;
@@ -83,7 +79,7 @@ static void push(void *ud, const event *ev)
      * so only the push onto an empty queue needs to wake it. A full pipe
      * already means "wake up": EAGAIN is fine. */
     if (was_empty) {
-        ssize_t w = write(r->wake[1], WAKE_EVENT, 1);
+        ssize_t w = write(r->wake[1], "e", 1);
         (void)w;
     }
 }
@@ -98,9 +94,7 @@ static void *run_thread(void *ud)
         set_warning(r, err);
     r->tw = NULL;
     atomic_store(&r->busy, 0);
-    /* The thread's last act: the UI joins it on reading this byte, so the
-     * transcript's fsync above never holds up the UI's done event. */
-    ssize_t w = write(r->wake[1], WAKE_EXIT, 1);
+    ssize_t w = write(r->wake[1], "d", 1);
     (void)w;
     return NULL;
 }
@@ -176,11 +170,14 @@ static int ensure_model(runner *r, char *err, size_t errlen)
 int runner_start(runner *r, const app_config *cfg, const char *problem,
                  char *err, size_t errlen)
 {
-    if (runner_busy(r)) {
+    /* After its done event the thread only finishes the transcript: a new
+     * run may wait for that, but not for a run still solving. */
+    if (atomic_load(&r->busy) && !r->done_popped) {
         snprintf(err, errlen, "a solve is already running; press Esc to cancel it");
         return -1;
     }
-    join(r);                    /* done was shown; the thread may still be syncing */
+    join(r);
+    r->done_popped = 0;
     r->cfg = *cfg;
     r->cfg.strat.name = r->cfg.strategy;
     if (ensure_model(r, err, errlen) < 0)
@@ -217,7 +214,6 @@ int runner_start(runner *r, const app_config *cfg, const char *problem,
         return -1;
     }
     r->thread_live = 1;
-    r->done_popped = 0;
     return 0;
 }
 
@@ -242,16 +238,14 @@ int runner_take_warning(runner *r, char *buf, size_t cap)
 
 int runner_busy(const runner *r)
 {
-    return atomic_load(&((runner *)r)->busy) && !r->done_popped;
+    return atomic_load(&((runner *)r)->busy);
 }
 
 event *runner_pop(runner *r)
 {
     char buf[256];
-    ssize_t got;
-    while ((got = read(r->wake[0], buf, sizeof buf)) > 0)
-        if (memchr(buf, WAKE_EXIT[0], (size_t)got))
-            join(r);            /* the thread has returned, or is about to */
+    while (read(r->wake[0], buf, sizeof buf) > 0)
+        ;
     pthread_mutex_lock(&r->mu);
     qitem *q = r->head;
     if (q) {
@@ -260,11 +254,17 @@ event *runner_pop(runner *r)
             r->tail = NULL;
     }
     pthread_mutex_unlock(&r->mu);
-    if (!q)
+    if (!q) {
+        /* The thread's last act is its 'd' byte, after the transcript's
+         * fsync: it is joined once it has said so, so the done event is
+         * never held back by the disk. */
+        if (r->thread_live && !atomic_load(&r->busy))
+            join(r);
         return NULL;
+    }
     event *ev = q->ev;
     free(q);
     if (ev->kind == EV_DONE)
-        r->done_popped = 1;     /* the thread is joined on its own wake byte */
+        r->done_popped = 1;
     return ev;
 }

@@ -28,10 +28,10 @@ int runner_busy(const runner *r);
  * the message, then forgets it. The run itself carries on regardless. */
 int runner_take_warning(runner *r, char *buf, size_t cap);
 /* Next queued event, or NULL. The caller frees it with event_free(). Also
- * drains the wake pipe, and joins the run thread when it finds the byte
- * the thread writes as it returns: popping EV_DONE never waits for the
- * transcript's fsync. Once EV_DONE has been popped runner_busy() is 0; a
- * runner_start() then joins the old thread first if it is still saving. */
+ * drains the wake pipe. EV_DONE comes before the transcript's fsync ends:
+ * the thread writes one more wake byte when it is through, and the pop
+ * that finds the queue empty after it joins the thread (runner_busy() is
+ * then 0). runner_start() after EV_DONE waits for that itself. */
 event *runner_pop(runner *r);
 
 #endif

@@ -361,9 +361,45 @@ static void subj_after(sbuf *b, const story *s)
     else sb_add(b, "%s", x);
 }
 
+static void word_problem(lm_rng *r, const tier_spec *t, int tier, char *problem, char *cot,
+                         long *answer);
+
 void cur_word_problem(lm_rng *r, int tier, char *problem, char *cot, long *answer)
 {
-    const tier_spec *t = &tiers[tier];
+    word_problem(r, &tiers[tier], tier, problem, cot, answer);
+}
+
+/* Practice skills keep the tier's numbers and step counts but draw only
+ * the skill's events; multiply and divide keep to one or two events, so
+ * the skill is what the problem is about. */
+void cur_practice_problem(lm_rng *r, int skill, int tier, char *problem, char *cot, long *answer)
+{
+    if (tier < 0 || tier >= CUR_NTIERS)
+        tier = CUR_EASY;
+    tier_spec t = tiers[tier];
+    static const float only[CUR_SKILL_MIXED][OP_N] = {
+        /* sub   add   mul   packs div   half  boxes */
+        {0, 1, 0, 0, 0, 0, 0},
+        {1, 0, 0, 0, 0, 0, 0},
+        {0, 0, 0.5f, 0.5f, 0, 0, 0},
+        {0, 0, 0, 0, 0.4f, 0.3f, 0.3f},
+    };
+    if (skill >= 0 && skill < CUR_SKILL_MIXED) {
+        memcpy(t.w, only[skill], sizeof t.w);
+        if (skill == CUR_SKILL_MUL || skill == CUR_SKILL_DIV) {
+            t.min_steps = 1;
+            t.max_steps = 2;
+        }
+    } else if (skill == CUR_SKILL_MULTI) {
+        if (t.min_steps < 3) t.min_steps = 3;
+        if (t.max_steps < t.min_steps + 1) t.max_steps = t.min_steps + 1;
+    }
+    word_problem(r, &t, tier, problem, cot, answer);
+}
+
+static void word_problem(lm_rng *r, const tier_spec *t, int tier, char *problem, char *cot,
+                         long *answer)
+{
     story s;
     make_story(r, &s);
     event ev[16];

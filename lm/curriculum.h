@@ -33,6 +33,15 @@ const char *cur_tier_name(int tier);
  * after "Let's think step by step.", starting with a space) and answer. */
 void cur_word_problem(lm_rng *r, int tier, char *problem, char *cot, long *answer);
 
+/* Practice skills, in the order of tutor/practice.h's practice_skill. */
+enum cur_skill {
+    CUR_SKILL_ADD, CUR_SKILL_SUB, CUR_SKILL_MUL, CUR_SKILL_DIV, CUR_SKILL_MIXED, CUR_SKILL_MULTI
+};
+/* A word problem of the tier that practises one skill: add or subtract
+ * events only, one or two multiply (or divide) events, the tier's own mix,
+ * or the tier's mix in at least three steps. Outputs as cur_word_problem. */
+void cur_practice_problem(lm_rng *r, int skill, int tier, char *problem, char *cot, long *answer);
+
 /* Prompt builders; every output buffer holds CUR_TEXT bytes. */
 void cur_prompt_cot(const char *problem, char *out);
 void cur_prompt_direct(const char *problem, char *out);

@@ -87,9 +87,23 @@ static int state_init(state *s, const lm_config *c, int S, int R)
     return 0;
 }
 
+/* target_clones picks a clone through an ifunc resolver, which runs before
+ * ThreadSanitizer's runtime is up and crashes it: `make tsan` builds the
+ * baseline version only. */
+#if defined(__SANITIZE_THREAD__)
+#define ENGINE_CLONES
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ENGINE_CLONES
+#endif
+#endif
+#ifndef ENGINE_CLONES
+#define ENGINE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+
 /* Output rows o0..o1 of linear(); compiled for AVX-512, AVX2 and baseline,
  * picked at load time, since libponder is built without -march. */
-__attribute__((target_clones("avx512f", "avx2", "default")))
+ENGINE_CLONES
 static void linear_block(float *out, const float *in, const float *w, const float *b, int R,
                          int C, int OC, int o0, int o1)
 {

@@ -4,7 +4,7 @@
 LM_SRC     := $(wildcard lm/*.c)
 LM_HDR     := $(wildcard lm/*.h)
 BLAS_FLAGS := $(shell pkg-config --cflags --libs openblas 2>/dev/null || echo -lopenblas)
-LM_TOOLFLAGS = $(filter-out -O2 -MMD -MP,$(CFLAGS)) -O3 -march=native
+LM_TOOLFLAGS = $(filter-out -O2 -MMD -MP,$(ALL_CFLAGS)) -O3 -march=native
 
 $(BUILD)/lm-train: lm/tools/train.c $(LM_SRC) $(LM_HDR)
 	@mkdir -p $(dir $@)

@@ -2,11 +2,10 @@
 #include "models/anthropic_events.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <limits.h>
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "models/json.h"
-#include "tutor/utf8.h"
+#include "models/redact.h"
 
 void anthropic_ev_init(anthropic_ev *st)
 {
@@ -27,23 +26,6 @@ model_finish anthropic_ev_finish(const char *stop_reason)
                                                              : FINISH_STOP;
 }
 
-static const char *str(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* A count or index from the server: -1 when missing or negative, capped at
- * INT_MAX (a double out of long's range is undefined to convert; fuzzing
- * found "output_tokens": 1e308). */
-static long num(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0))
-        return -1;
-    return v->valuedouble > INT_MAX ? INT_MAX : (long)v->valuedouble;
-}
-
 static void text(anthropic_ev *st, const anthropic_ev_sink *k, channel ch,
                  const char *s)
 {
@@ -61,7 +43,7 @@ static void text(anthropic_ev *st, const anthropic_ev_sink *k, channel ch,
 static void usage(const anthropic_ev_sink *k, const cJSON *u)
 {
     if (cJSON_IsObject(u) && k && k->on_usage)
-        k->on_usage(k->ud, num(u, "input_tokens"), num(u, "output_tokens"));
+        k->on_usage(k->ud, json_count(u, "input_tokens"), json_count(u, "output_tokens"));
 }
 
 static void stop(const anthropic_ev_sink *k, const char *why)
@@ -85,58 +67,52 @@ static void keep_signature(anthropic_ev *st, const char *s)
     st->signature_len += n;
 }
 
-/* Text already inside a content_block_start (usually ""), or a whole
- * block of a non-streamed message. */
-static void block_text(anthropic_ev *st, const anthropic_ev_sink *k, const cJSON *b)
+/* A content block (suffix "": text already inside a content_block_start,
+ * usually "", or a whole block of a non-streamed message) or a delta
+ * (suffix "_delta"). input_json_delta (tool use) and unknown types are
+ * ignored; redacted_thinking is encrypted: nothing to show. */
+static void content(anthropic_ev *st, const anthropic_ev_sink *k, const cJSON *o,
+                    const char *suffix)
 {
-    const char *type = str(b, "type");
-    if (!type)
+    static const struct { const char *type; channel ch; const char *field; } kinds[] = {
+        { "text", CH_ANSWER, "text" }, { "thinking", CH_THINKING, "thinking" },
+        { "signature", CH_THINKING, NULL },
+    };
+    const char *type = json_str(o, "type");
+    size_t sl = strlen(suffix);
+    for (size_t i = 0; type && i < sizeof kinds / sizeof *kinds; i++) {
+        size_t tl = strlen(kinds[i].type);
+        if (strncmp(type, kinds[i].type, tl) || strcmp(type + tl, suffix))
+            continue;
+        if (kinds[i].field)
+            text(st, k, kinds[i].ch, json_str(o, kinds[i].field));
+        keep_signature(st, json_str(o, "signature"));
         return;
-    if (!strcmp(type, "text"))
-        text(st, k, CH_ANSWER, str(b, "text"));
-    else if (!strcmp(type, "thinking")) {
-        text(st, k, CH_THINKING, str(b, "thinking"));
-        keep_signature(st, str(b, "signature"));
-    } else if (!strcmp(type, "redacted_thinking"))
-        st->redacted++;         /* encrypted: nothing to show */
-}
-
-static void on_delta(anthropic_ev *st, const anthropic_ev_sink *k, const cJSON *d)
-{
-    const char *type = str(d, "type");
-    if (!type)
-        return;
-    if (!strcmp(type, "text_delta"))
-        text(st, k, CH_ANSWER, str(d, "text"));
-    else if (!strcmp(type, "thinking_delta"))
-        text(st, k, CH_THINKING, str(d, "thinking"));
-    else if (!strcmp(type, "signature_delta"))
-        keep_signature(st, str(d, "signature"));
-    /* input_json_delta (tool use) and unknown deltas: ignored. */
+    }
+    if (type && !sl && !strcmp(type, "redacted_thinking"))
+        st->redacted++;
 }
 
 static anthropic_ev_status error_event(anthropic_ev *st, const cJSON *root)
 {
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
-    const char *type = cJSON_IsObject(e) ? str(e, "type") : NULL;
-    const char *msg = cJSON_IsObject(e) ? str(e, "message")
+    const char *type = cJSON_IsObject(e) ? json_str(e, "type") : NULL;
+    const char *msg = cJSON_IsObject(e) ? json_str(e, "message")
                     : cJSON_IsString(e) ? e->valuestring : NULL;
     snprintf(st->err_type, sizeof st->err_type, "%s", type ? type : "error");
     st->retryable = type && !strcmp(type, "overloaded_error");
-    char *clean = utf8_sanitize(msg ? msg : "(no message)",
-                                strlen(msg ? msg : "(no message)"), NULL);
-    snprintf(st->err, sizeof st->err, "%s: %.240s", st->err_type,
-             clean ? clean : "?");
-    free(clean);
+    char words[260];
+    msg = msg ? msg : "(no message)";
+    redact_clip(words, sizeof words, msg, strlen(msg), 240, st->secret);
+    snprintf(st->err, sizeof st->err, "%s: %s", st->err_type, words);
     return AEV_ERROR;
 }
 
 static anthropic_ev_status bad(anthropic_ev *st, const char *data, size_t len)
 {
-    char *clean = utf8_sanitize(data, len < 60 ? len : 60, NULL);
-    snprintf(st->err, sizeof st->err, "an event's data is not JSON "
-             "(\"%s%s\")", clean ? clean : "", len > 60 ? "..." : "");
-    free(clean);
+    char head[80];
+    redact_clip(head, sizeof head, data, len, 60, st->secret);
+    snprintf(st->err, sizeof st->err, "an event's data is not JSON (\"%s\")", head);
     return AEV_BAD;
 }
 
@@ -151,7 +127,7 @@ anthropic_ev_status anthropic_ev_feed(anthropic_ev *st, const char *name,
         /* Only a ping may come without JSON and still mean nothing. */
         return name && !strcmp(name, "ping") ? AEV_OK : bad(st, data, len);
     }
-    const char *type = str(root, "type");
+    const char *type = json_str(root, "type");
     if (!type)
         type = name ? name : "";
     anthropic_ev_status rc = AEV_OK;
@@ -163,18 +139,18 @@ anthropic_ev_status anthropic_ev_feed(anthropic_ev *st, const char *name,
         usage(k, cJSON_GetObjectItemCaseSensitive(m, "usage"));
     } else if (!strcmp(type, "content_block_start")) {
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(root, "content_block");
-        long idx = num(root, "index");
+        long idx = json_count(root, "index");
         st->block = idx >= 0 && idx < 1 << 20 ? (int)idx : -1;
         snprintf(st->block_type, sizeof st->block_type, "%s",
-                 str(b, "type") ? str(b, "type") : "");
-        block_text(st, k, b);
+                 json_str(b, "type") ? json_str(b, "type") : "");
+        content(st, k, b, "");
     } else if (!strcmp(type, "content_block_delta")) {
-        on_delta(st, k, cJSON_GetObjectItemCaseSensitive(root, "delta"));
+        content(st, k, cJSON_GetObjectItemCaseSensitive(root, "delta"), "_delta");
     } else if (!strcmp(type, "content_block_stop")) {
         st->block = -1;
         st->block_type[0] = 0;
     } else if (!strcmp(type, "message_delta")) {
-        stop(k, str(cJSON_GetObjectItemCaseSensitive(root, "delta"), "stop_reason"));
+        stop(k, json_str(cJSON_GetObjectItemCaseSensitive(root, "delta"), "stop_reason"));
         usage(k, cJSON_GetObjectItemCaseSensitive(root, "usage"));
     } else if (!strcmp(type, "message_stop")) {
         st->ended = 1;
@@ -194,7 +170,7 @@ anthropic_ev_status anthropic_ev_message(anthropic_ev *st, const char *data,
         return bad(st, data, len);
     }
     anthropic_ev_status rc = AEV_END;
-    const char *type = str(root, "type");
+    const char *type = json_str(root, "type");
     if (type && !strcmp(type, "error")) {
         rc = error_event(st, root);
     } else if (!type || strcmp(type, "message")) {
@@ -205,8 +181,8 @@ anthropic_ev_status anthropic_ev_message(anthropic_ev *st, const char *data,
         const cJSON *b;
         st->started = st->ended = 1;
         cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(root, "content"))
-            block_text(st, k, b);
-        stop(k, str(root, "stop_reason"));
+            content(st, k, b, "");
+        stop(k, json_str(root, "stop_reason"));
         usage(k, cJSON_GetObjectItemCaseSensitive(root, "usage"));
     }
     cJSON_Delete(root);

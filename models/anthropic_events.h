@@ -48,6 +48,7 @@ typedef struct {
     int retryable;              /* the error was overloaded_error */
     char err_type[48];          /* the error's type, e.g. "overloaded_error" */
     char err[320];              /* a one-line description of an error */
+    const char *secret;         /* a key to keep out of err; NULL if none */
 } anthropic_ev;
 
 void anthropic_ev_init(anthropic_ev *st);

@@ -11,7 +11,9 @@
 typedef struct {
     int (*generate)(model *m, const model_request *reqs, int n_reqs,
                     const model_sink *sink, atomic_int *cancel);
-    void (*close)(model *m);        /* frees impl; may be NULL */
+    /* Frees what impl holds; model_close then frees impl itself. Called
+     * only with impl set; may be NULL. */
+    void (*close)(model *m);
 } backend_ops;
 
 struct model {
@@ -21,6 +23,8 @@ struct model {
     unsigned caps;
     /* The config, with defaults applied and strings copied. */
     double connect_timeout_s, idle_timeout_s, retry_base_s;
+    double reply_timeout_s;         /* a batch's deadline, 0 = none */
+    size_t max_reply_bytes;         /* a sample's text cap, 0 = none */
     int max_retries;
     int native_n;                   /* NATIVE_N_* */
     char key_env[64];               /* "" = the backend's default */

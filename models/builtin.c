@@ -419,10 +419,7 @@ static int builtin_generate(model *m, const model_request *reqs, int n_reqs,
 
 static void builtin_close(model *m)
 {
-    builtin *b = m->impl;
-    if (b)
-        lm_free(b->lm);
-    free(b);
+    lm_free(((builtin *)m->impl)->lm);
 }
 
 static const backend_ops OPS = { builtin_generate, builtin_close };

@@ -5,6 +5,7 @@
  * callbacks included, happens on the thread inside http_run. */
 #include "models/http.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -14,8 +15,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include <cjson/cJSON.h>
-#include "tutor/utf8.h"
+#include "models/redact.h"
 
 enum { ST_IDLE, ST_RUNNING, ST_WAITING, ST_ENDED };
 #define ERRBODY_CAP (64 * 1024)     /* bytes of an error body kept */
@@ -32,6 +34,7 @@ typedef struct {
     http_client *c;
     const http_opts *o;
     uint64_t rng;
+    double started;                 /* when http_run began, for deadline_s */
 } run;
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -68,22 +71,20 @@ void http_client_free(http_client *c)
     free(c);
 }
 
-struct curl_slist *http_headers(const char *accept, const char *bearer)
+struct curl_slist *http_headers(const char *accept, const char *extra,
+                                const char *key_prefix, const char *key)
 {
     char line[1024];
     struct curl_slist *h = NULL, *t;
-    const char *fixed[] = { "Content-Type: application/json", "Expect:" };
-    for (size_t i = 0; i < 2; i++) {
+    snprintf(line, sizeof line, "Accept: %s", accept ? accept : "*/*");
+    const char *fixed[] = { "Content-Type: application/json", "Expect:", line, extra };
+    for (size_t i = 0; i < 4 && fixed[i]; i++) {
         if (!(t = curl_slist_append(h, fixed[i])))
             goto fail;
         h = t;
     }
-    snprintf(line, sizeof line, "Accept: %s", accept ? accept : "*/*");
-    if (!(t = curl_slist_append(h, line)))
-        goto fail;
-    h = t;
-    if (bearer && *bearer) {
-        snprintf(line, sizeof line, "Authorization: Bearer %s", bearer);
+    if (key && *key) {
+        snprintf(line, sizeof line, "%s%s", key_prefix, key);
         t = curl_slist_append(h, line);
         memset(line, 0, sizeof line);
         if (!t)
@@ -94,23 +95,6 @@ struct curl_slist *http_headers(const char *accept, const char *bearer)
 fail:
     curl_slist_free_all(h);
     return NULL;
-}
-
-void http_redact(char *out, size_t cap, const char *s, const char *secret)
-{
-    size_t sl = secret ? strlen(secret) : 0, o = 0;
-    if (!cap)
-        return;
-    while (*s && o + 1 < cap) {
-        if (sl >= 4 && !strncmp(s, secret, sl)) {
-            for (const char *r = "***"; *r && o + 1 < cap; r++)
-                out[o++] = *r;
-            s += sl;
-        } else {
-            out[o++] = *s++;
-        }
-    }
-    out[o] = 0;
 }
 
 static const char *reason(int status)
@@ -135,49 +119,27 @@ static const char *reason(int status)
 
 /* The server's own words from an error body: error.message, error,
  * message or detail of a JSON body, else the body's first line; cleaned,
- * one line, at most ~200 bytes. */
-static void server_message(const http_job *j, char *out, size_t cap)
+ * redacted whole, then cut to one line of at most ~200 bytes. */
+static void server_message(const http_job *j, const char *secret, char *out, size_t cap)
 {
     out[0] = 0;
     if (!j->errlen)
         return;
-    char raw[256] = "";
     cJSON *root = cJSON_ParseWithLength(j->errbody, j->errlen);
+    const cJSON *m = NULL;
     if (root) {
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
-        const cJSON *m = cJSON_IsObject(e)
-            ? cJSON_GetObjectItemCaseSensitive(e, "message") : e;
+        m = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "message") : e;
         if (!cJSON_IsString(m))
             m = cJSON_GetObjectItemCaseSensitive(root, "message");
         if (!cJSON_IsString(m))
             m = cJSON_GetObjectItemCaseSensitive(root, "detail");
-        if (cJSON_IsString(m))
-            snprintf(raw, sizeof raw, "%s", m->valuestring);
-        cJSON_Delete(root);
     }
-    if (!raw[0]) {
-        size_t k = j->errlen < sizeof raw - 1 ? j->errlen : sizeof raw - 1;
-        memcpy(raw, j->errbody, k);
-        raw[k] = 0;
-        char *nl = strpbrk(raw, "\r\n");
-        if (nl)
-            *nl = 0;
-    }
-    char *clean = utf8_sanitize(raw, strlen(raw), NULL);
-    if (!clean)
-        return;
-    size_t k = strlen(clean);
-    if (k > 200) {                          /* cut at a character boundary */
-        k = 200;
-        while (k && ((unsigned char)clean[k] & 0xC0) == 0x80)
-            k--;
-        memcpy(clean + k, "...", 4);
-    }
-    for (char *p = clean; *p; p++)
-        if (*p == '\n' || *p == '\t')
-            *p = ' ';
-    snprintf(out, cap, "%s", clean);
-    free(clean);
+    if (cJSON_IsString(m) && m->valuestring[0])
+        redact_clip(out, cap, m->valuestring, strlen(m->valuestring), 200, secret);
+    else
+        redact_clip(out, cap, j->errbody, strcspn(j->errbody, "\r\n"), 200, secret);
+    cJSON_Delete(root);
 }
 
 /* Ends a job as failed with "BACKEND at URL: what — advice", redacted. */
@@ -195,22 +157,30 @@ static void fail_job(run *r, http_job *j, http_fault f, const char *what,
                  j->attempt == 1 ? "retry" : "retries");
     snprintf(msg, sizeof msg, "%s at %s: %s%s%s%s", o->backend, j->url, what,
              tries, advice[0] ? " \xE2\x80\x94 " : "", advice);
-    http_redact(j->error, sizeof j->error, msg, o->secret);
+    redact_text(j->error, sizeof j->error, msg, o->secret);
     j->end = HTTP_FAILED;
 }
 
 void http_job_fail(http_job *j, const char *fmt, ...)
 {
     const http_opts *o = j->opts;
-    char what[512], msg[sizeof j->error];
+    char what[4096], msg[4096 + 700];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     snprintf(msg, sizeof msg, "%s at %s: %s", o ? o->backend : "http",
              j->url, what);
-    http_redact(j->error, sizeof j->error, msg, o ? o->secret : NULL);
+    /* Redacted whole first: the cut to fit j->error comes after. */
+    redact_text(j->error, sizeof j->error, msg, o ? o->secret : NULL);
     j->fault = HTTP_F_STREAM;
+}
+
+int http_job_stop(http_job *j)
+{
+    j->stopped = 1;
+    j->complete = 1;
+    return 1;
 }
 
 int http_job_retry(http_job *j, const char *fmt, ...)
@@ -221,7 +191,7 @@ int http_job_retry(http_job *j, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    http_redact(j->retry_why, sizeof j->retry_why, what, o ? o->secret : NULL);
+    redact_text(j->retry_why, sizeof j->retry_why, what, o ? o->secret : NULL);
     http_job_fail(j, "%s", j->retry_why);
     j->retry_body = 1;
     return 1;
@@ -376,7 +346,7 @@ static int retry(run *r, http_job *j, const char *why)
         delay = j->retry_after;
     if (o->sink && o->sink->on_retry) {
         char clean[512];
-        http_redact(clean, sizeof clean, why, o->secret);
+        redact_text(clean, sizeof clean, why, o->secret);
         o->sink->on_retry(o->sink->ud, j->req, j->attempt, o->max_retries,
                           delay, clean);
     }
@@ -393,7 +363,7 @@ static int retryable_status(int s)
 static void on_status(run *r, http_job *j)
 {
     char smsg[256], what[512];
-    server_message(j, smsg, sizeof smsg);
+    server_message(j, r->o->secret, smsg, sizeof smsg);
     int quiet = j->status == 401 || j->status == 403;   /* bodies may echo keys */
     snprintf(what, sizeof what, "HTTP %d%s%s%s%s", j->status,
              reason(j->status)[0] ? " " : "", reason(j->status),
@@ -412,6 +382,21 @@ static void on_status(run *r, http_job *j)
     fail_job(r, j, HTTP_F_STATUS, what, smsg);
 }
 
+/* Whether a failed connect was this process running out of descriptors.
+ * curl does not always pass on the errno of a socket() that failed, so
+ * when it gives none, a descriptor of our own asked for tells. */
+static int out_of_fds(long *os)
+{
+    if (!*os) {
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+            close(fd);
+        else
+            *os = errno;
+    }
+    return *os == EMFILE || *os == ENFILE;
+}
+
 static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
 {
     curl_multi_remove_handle(r->c->multi, j->easy);
@@ -426,6 +411,10 @@ static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
     const char *detail = cerr && *cerr ? cerr : curl_easy_strerror(rc);
     if (rc == CURLE_ABORTED_BY_CALLBACK || (rc != CURLE_OK && cancelled(r->o))) {
         end_job(j, HTTP_CANCELLED);
+        return;
+    }
+    if (j->rejected && j->stopped) {
+        end_job(j, HTTP_DONE);
         return;
     }
     if (j->rejected && j->retry_body) {
@@ -462,6 +451,13 @@ static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
         /* curl says only "Couldn't connect to server"; the errno says why. */
         long os = 0;
         curl_easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &os);
+        if (out_of_fds(&os)) {
+            snprintf(what, sizeof what, "could not open a connection: %s (%s)",
+                     strerror((int)os), detail);
+            fail_job(r, j, HTTP_F_LOCAL, what, NULL);
+            end_job(j, HTTP_FAILED);
+            return;
+        }
         snprintf(what, sizeof what, "could not connect: %s (%s)",
                  os == ECONNREFUSED ? "connection refused"
                  : os ? strerror((int)os) : "no connection", detail);
@@ -489,27 +485,40 @@ static void finished(run *r, http_job *j, CURLcode rc, const char *cerr)
         end_job(j, HTTP_FAILED);
 }
 
+/* Takes a running or waiting job off the wire: a complete reply ends
+ * HTTP_DONE, anything else fails with fault f. */
+static void expire(run *r, http_job *j, http_fault f, const char *what)
+{
+    if (j->state == ST_RUNNING)
+        curl_multi_remove_handle(r->c->multi, j->easy);
+    j->state = ST_IDLE;
+    if (j->complete) {
+        end_job(j, HTTP_DONE);
+        return;
+    }
+    fail_job(r, j, f, what, NULL);
+    end_job(j, HTTP_FAILED);
+}
+
 static void check_timers(run *r, http_job *const *jobs, int n)
 {
-    double t = now_s();
+    double t = now_s(), limit = r->o->deadline_s;
+    int late = limit > 0 && t - r->started > limit;
+    char what[256];
     for (int i = 0; i < n; i++) {
         http_job *j = jobs[i];
         double idle = r->o->idle_timeout_s;
         if (j->complete && (idle <= 0 || idle > COMPLETE_GRACE_S))
             idle = COMPLETE_GRACE_S;
-        if (j->state == ST_RUNNING && idle > 0 && t - j->last_io > idle) {
-            curl_multi_remove_handle(r->c->multi, j->easy);
-            j->state = ST_IDLE;
-            if (j->complete) {
-                end_job(j, HTTP_DONE);
-                continue;
-            }
-            char what[256];
+        if (late && (j->state == ST_RUNNING || j->state == ST_WAITING)) {
+            snprintf(what, sizeof what, "no complete reply within %g s (the reply "
+                     "deadline) after %zu bytes of the reply", limit, j->body_bytes);
+            expire(r, j, HTTP_F_DEADLINE, what);
+        } else if (j->state == ST_RUNNING && idle > 0 && t - j->last_io > idle) {
             snprintf(what, sizeof what,
                      "no data for %g s (idle timeout) after %zu bytes of the reply",
                      r->o->idle_timeout_s, j->body_bytes);
-            fail_job(r, j, HTTP_F_IDLE, what, NULL);
-            end_job(j, HTTP_FAILED);
+            expire(r, j, HTTP_F_IDLE, what);
         } else if (j->state == ST_WAITING && t >= j->retry_at) {
             if (start(r, j)) {
                 fail_job(r, j, HTTP_F_NETWORK, "could not start the request (out of memory)", NULL);
@@ -530,7 +539,7 @@ static int poll_ms(http_job *const *jobs, int n)
 
 int http_run(http_client *c, http_job *const *jobs, int n, const http_opts *o)
 {
-    run r = { .c = c, .o = o };
+    run r = { .c = c, .o = o, .started = now_s() };
     r.rng = (uint64_t)(now_s() * 1e9) ^ (uint64_t)(uintptr_t)jobs ^ 0x9E3779B97F4A7C15ull;
     if (!r.rng)
         r.rng = 1;
@@ -541,6 +550,7 @@ int http_run(http_client *c, http_job *const *jobs, int n, const http_opts *o)
         j->end = HTTP_PENDING;
         j->error[0] = 0;
         j->complete = 0;
+        j->stopped = 0;
         j->attempt = 0;
         j->body_bytes = 0;
         j->easy = NULL;

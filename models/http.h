@@ -9,7 +9,8 @@
  * sink->on_retry before the wait, as retry k of max_retries), and one
  * readable message per failure
  * that names the backend and the URL and, through the backend's advise
- * callback, what to try. Messages never contain opts->secret. */
+ * callback, what to try. Messages never contain opts->secret, nor any
+ * run of REDACT_RUN of its characters (redact.h). */
 #ifndef PONDER_HTTP_H
 #define PONDER_HTTP_H
 #include <stdatomic.h>
@@ -27,7 +28,10 @@ typedef enum {
     HTTP_F_CONNECT_TIMEOUT, /* no connection within the connect timeout */
     HTTP_F_IDLE,            /* no byte for idle_timeout_s */
     HTTP_F_NETWORK,         /* any other transport error */
-    HTTP_F_STREAM           /* the backend rejected the body (on_body) */
+    HTTP_F_STREAM,          /* the backend rejected the body (on_body) */
+    HTTP_F_DEADLINE,        /* the batch ran past deadline_s */
+    HTTP_F_LOCAL            /* this machine ran out of something (file
+                               descriptors): not the server's fault */
 } http_fault;
 
 typedef struct http_job http_job;
@@ -52,6 +56,8 @@ struct http_job {
      * "done":true). A server that then holds the connection open ends the
      * job HTTP_DONE after a short grace instead of an idle failure. */
     int complete;
+    /* Set through http_job_stop(): the backend has all it will take. */
+    int stopped;
 
     /* Set by the engine; read them in on_end. */
     http_end end;
@@ -75,6 +81,10 @@ typedef struct {
     const char *backend;        /* "openai", "llamacpp", "ollama" */
     const char *secret;         /* an API key to keep out of messages, or NULL */
     double connect_timeout_s, idle_timeout_s, retry_base_s;
+    /* The whole of http_run, retries and their waits included, may take
+     * at most this long; 0 = no bound. A server that sends a keep-alive
+     * comment more often than the idle timeout cannot hold a run forever. */
+    double deadline_s;
     int max_retries;
     const model_sink *sink;     /* on_retry; may be NULL */
     atomic_int *cancel;         /* may be NULL */
@@ -93,10 +103,13 @@ typedef struct http_client http_client;
 http_client *http_client_new(void);
 void http_client_free(http_client *c);
 
-/* The headers a JSON POST needs: Content-Type, Accept, no Expect, and an
- * Authorization: Bearer header when bearer is non-empty. Free with
- * curl_slist_free_all. NULL if out of memory. */
-struct curl_slist *http_headers(const char *accept, const char *bearer);
+/* The headers a JSON POST needs: Content-Type, Accept, no Expect; then
+ * extra if not NULL ("anthropic-version: ..."), and key_prefix followed by
+ * key when key is non-empty ("Authorization: Bearer ", "x-api-key: "). The
+ * line that held the key is wiped. Free with curl_slist_free_all. NULL if
+ * out of memory. */
+struct curl_slist *http_headers(const char *accept, const char *extra,
+                                const char *key_prefix, const char *key);
 
 /* Runs the jobs (an array of n pointers) to their ends; on_end is called for each as it ends.
  * Serialized per client (a mutex). Returns the number that failed. */
@@ -114,7 +127,9 @@ void http_job_fail(http_job *j, const char *fmt, ...)
 int http_job_retry(http_job *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Copies s into out with every occurrence of secret replaced by "***". */
-void http_redact(char *out, size_t cap, const char *s, const char *secret);
+/* For on_body: the backend wants no more of this body (every sample it
+ * carries reached its length cap). Returns nonzero for on_body to return;
+ * the job then ends HTTP_DONE with complete set, not as a failure. */
+int http_job_stop(http_job *j);
 
 #endif

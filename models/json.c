@@ -1,5 +1,6 @@
 /* json: see json.h. */
 #include "models/json.h"
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,4 +34,41 @@ cJSON *json_parse(const char *s, size_t n)
     cJSON *root = cJSON_ParseWithLength(copy, o);
     free(copy);
     return root;
+}
+
+const char *json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+long json_count(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0))
+        return -1;
+    return v->valuedouble < INT_MAX ? (long)v->valuedouble : INT_MAX;
+}
+
+void json_reply_text(reply *r, channel ch, const cJSON *obj, const char *key)
+{
+    const char *s = json_str(obj, key);
+    if (s)
+        reply_text(r, ch, s, strlen(s));
+}
+
+void json_add_strings(cJSON *obj, const char *key, const char *const *v, int n, int max)
+{
+    if (n <= 0)
+        return;
+    cJSON *arr = cJSON_AddArrayToObject(obj, key);
+    for (int i = 0; i < n && i < max; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(v[i]));
+}
+
+char *json_print_free(cJSON *root)
+{
+    char *s = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return s;
 }

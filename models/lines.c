@@ -1,6 +1,8 @@
 /* lines: see lines.h. Runs of ordinary bytes are copied in one go. */
 #include "models/lines.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,4 +74,31 @@ int lines_feed(lines *l, const char *buf, size_t n, lines_fn fn, void *ud)
 int lines_finish(lines *l, lines_fn fn, void *ud)
 {
     return l->len ? take(l, fn, ud) : 0;
+}
+
+int lines_fail(lines_stop *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->err, sizeof s->err, fmt, ap);
+    va_end(ap);
+    s->stopped = -1;
+    return -1;
+}
+
+int lines_settle(lines_stop *s, int rc, const char *unit, size_t max)
+{
+    if (rc == LINES_TOO_LONG)
+        return lines_fail(s, "%s longer than %zu bytes (the server sent an oversized "
+                          "or endless line)", unit, max);
+    if (rc == LINES_NOMEM)
+        return lines_fail(s, "out of memory reading the stream (%s)", unit);
+    if (rc)
+        s->stopped = rc;
+    return rc;
+}
+
+const char *lines_error(const lines_stop *s)
+{
+    return s->err[0] ? s->err : NULL;
 }

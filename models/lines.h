@@ -20,6 +20,24 @@ typedef struct {
     int after_cr;           /* last byte was CR: a following LF is part of it */
 } lines;
 
+/* What stopped a parser that reads through lines (SSE, NDJSON): an error,
+ * with its message, or the callback's stop value. Once stopped, a parser
+ * returns the same value for every later feed. */
+typedef struct {
+    int stopped;            /* 0 going; -1 an error; else the callback's value */
+    char err[128];          /* "" unless an error */
+} lines_stop;
+
+/* Records rc, a lines_feed or lines_finish result for a parser reading
+ * `unit`s ("SSE line") of at most max bytes: LINES_TOO_LONG and
+ * LINES_NOMEM become -1 with a message, any other nonzero value is the
+ * callback's stop. Returns what the parser's feed should return. */
+int lines_settle(lines_stop *s, int rc, const char *unit, size_t max);
+/* Records a parser's own error (printf-style message); returns -1. */
+int lines_fail(lines_stop *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The message, or NULL if none. */
+const char *lines_error(const lines_stop *s);
+
 void lines_init(lines *l, size_t max);
 void lines_done(lines *l);
 /* Returns 0, the callback's nonzero value, LINES_TOO_LONG or LINES_NOMEM. */

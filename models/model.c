@@ -83,6 +83,8 @@ model *model_open(const model_config *cfg, char *err, size_t errlen)
     m->max_retries = cfg->max_retries >= 0 ? cfg->max_retries : 4;
     m->native_n = cfg->native_n;
     m->retry_base_s = cfg->retry_base_s > 0 ? cfg->retry_base_s : 0.5;
+    m->reply_timeout_s = cfg->reply_timeout_s > 0 ? cfg->reply_timeout_s : MODEL_REPLY_TIMEOUT_S;
+    m->max_reply_bytes = cfg->max_reply_bytes > 0 ? cfg->max_reply_bytes : MODEL_MAX_REPLY_BYTES;
     copy(m->key_env, sizeof m->key_env, cfg->key_env);
     copy(m->base_url, sizeof m->base_url, cfg->base_url);
     copy(m->builtin_path, sizeof m->builtin_path, cfg->builtin_path);
@@ -104,8 +106,9 @@ void model_close(model *m)
 {
     if (!m)
         return;
-    if (m->ops && m->ops->close)
+    if (m->ops && m->ops->close && m->impl)
         m->ops->close(m);
+    free(m->impl);
     /* a key read from config should not outlive the model in freed memory */
     volatile char *k = m->key;
     for (size_t i = 0; i < sizeof m->key; i++)

@@ -78,11 +78,23 @@ typedef struct {
      * and finding that out costs a whole reply. */
     int native_n;
     double retry_base_s;        /* 0: default 0.5 */
+    /* A batch (one model_generate) may take at most this long, retries
+     * included, then its unfinished samples end in error with the text
+     * so far kept. 0: default MODEL_REPLY_TIMEOUT_S. */
+    double reply_timeout_s;
+    /* Text bytes one sample may bring, thinking and answer together; past
+     * it the sample ends as FINISH_LENGTH. 0: default MODEL_MAX_REPLY_BYTES. */
+    size_t max_reply_bytes;
     const char *builtin_path;   /* weights file for builtin; NULL: default search */
     int insecure;               /* --insecure: skip TLS certificate checks */
 } model_config;
 
 enum { NATIVE_N_AUTO, NATIVE_N_YES, NATIVE_N_NO };
+
+#define MODEL_REPLY_TIMEOUT_S 1800.0
+#define MODEL_MAX_REPLY_BYTES ((size_t)1 << 20)
+/* max_tokens sent when a request leaves it 0: every request carries one. */
+#define MODEL_MAX_TOKENS 4096
 
 typedef struct model model;
 

@@ -20,7 +20,7 @@ void ndjson_done(ndjson_parser *p)
 
 const char *ndjson_error(const ndjson_parser *p)
 {
-    return p->err[0] ? p->err : NULL;
+    return lines_error(&p->stop);
 }
 
 static int blank(const char *s, size_t n)
@@ -39,33 +39,21 @@ static int on_line(void *ud, char *line, size_t n)
     return p->fn ? p->fn(p->ud, line, n) : 0;
 }
 
-/* Records what ended the stream: an error of the splitter or the
- * callback's stop value. */
 static int settle(ndjson_parser *p, int rc)
 {
-    if (rc == LINES_TOO_LONG)
-        snprintf(p->err, sizeof p->err,
-                 "JSON line longer than %zu bytes (the server sent an "
-                 "oversized or endless line)", p->max_line);
-    else if (rc == LINES_NOMEM)
-        snprintf(p->err, sizeof p->err, "out of memory reading a JSON line");
-    if (rc == LINES_TOO_LONG || rc == LINES_NOMEM)
-        rc = -1;
-    if (rc)
-        p->stopped = rc;
-    return rc;
+    return lines_settle(&p->stop, rc, "JSON line", p->max_line);
 }
 
 int ndjson_feed(ndjson_parser *p, const char *buf, size_t n)
 {
-    if (p->stopped)
-        return p->stopped;
+    if (p->stop.stopped)
+        return p->stop.stopped;
     return settle(p, lines_feed(&p->lines, buf, n, on_line, p));
 }
 
 int ndjson_finish(ndjson_parser *p)
 {
-    if (p->stopped)
-        return p->stopped;
+    if (p->stop.stopped)
+        return p->stop.stopped;
     return settle(p, lines_finish(&p->lines, on_line, p));
 }

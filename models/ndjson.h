@@ -23,8 +23,7 @@ typedef struct {
     void *ud;
     size_t max_line;
     lines lines;
-    int stopped;
-    char err[128];
+    lines_stop stop;
 } ndjson_parser;
 
 /* max_line 0 means NDJSON_DEFAULT_MAX_LINE. */

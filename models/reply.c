@@ -3,9 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void deliver(reply *r, channel ch, const char *s, size_t n)
+void reply_emit(const model_sink *sink, int req, int sample, channel ch,
+                const char *s, size_t n, int tokens, double logprob)
 {
-    if (!n || r->ended)
+    if (!sink || !sink->on_delta)
         return;
     char small[512];
     char *buf = n < sizeof small ? small : malloc(n + 1);
@@ -13,15 +14,21 @@ static void deliver(reply *r, channel ch, const char *s, size_t n)
         return;
     memcpy(buf, s, n);
     buf[n] = 0;
+    sink->on_delta(sink->ud, req, sample, ch, buf, tokens, logprob);
+    if (buf != small)
+        free(buf);
+}
+
+static void deliver(reply *r, channel ch, const char *s, size_t n)
+{
+    if (!n || r->ended)
+        return;
     int tok = r->pending_tokens;
     r->pending_tokens = 0;
     if (ch == CH_THINKING)
         r->thinking_tokens += tok;
     r->has_text = 1;
-    if (r->sink && r->sink->on_delta)
-        r->sink->on_delta(r->sink->ud, r->req, r->sample, ch, buf, tok, 0.0);
-    if (buf != small)
-        free(buf);
+    reply_emit(r->sink, r->req, r->sample, ch, s, n, tok, 0.0);
 }
 
 static void on_split(void *ud, channel ch, const char *s, size_t n)
@@ -51,8 +58,13 @@ static void route(reply *r, channel ch, const char *clean, size_t len)
 
 void reply_text(reply *r, channel ch, const char *s, size_t n)
 {
-    if (r->ended || !n)
+    if (r->ended || r->capped || !n)
         return;
+    r->bytes += n;
+    if (r->max_bytes && r->bytes > r->max_bytes) {
+        r->capped = 1;
+        reply_finish_reason(r, FINISH_LENGTH);
+    }
     r->tokens_out++;
     r->pending_tokens++;
     size_t len;
@@ -66,6 +78,8 @@ void reply_text(reply *r, channel ch, const char *s, size_t n)
 
 void reply_finish_reason(reply *r, model_finish f)
 {
+    if (r->capped)
+        f = FINISH_LENGTH;      /* the cap was ponder's own length limit */
     r->finish = f;
     r->has_finish = 1;
 }

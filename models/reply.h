@@ -26,11 +26,25 @@ typedef struct {
     int ended;
     int http_status;
     char error[768];            /* first error, "" if none */
+    /* Set after reply_init, both optional. */
+    const char *secret;         /* a key decoders keep out of error text */
+    size_t max_bytes;           /* text cap of this sample, 0 = none */
+    size_t bytes;               /* text bytes taken so far */
+    int capped;                 /* max_bytes reached: the sample ends as
+                                   FINISH_LENGTH and takes no more text */
 } reply;
+
+/* Calls sink->on_delta (if any) with a NUL-terminated copy of s[0..n),
+ * valid during the call. Backends that stream without a reply use it too. */
+void reply_emit(const model_sink *sink, int req, int sample, channel ch,
+                const char *s, size_t n, int tokens, double logprob);
 
 void reply_init(reply *r, const model_sink *sink, int req, int sample);
 /* One delta as the server sent it. ch CH_ANSWER goes through thinksplit;
- * CH_THINKING is a separate reasoning field. Counts one token if n > 0. */
+ * CH_THINKING is a separate reasoning field. Counts one token if n > 0.
+ * Once the sample's text passes max_bytes, it is capped: later text is
+ * dropped and the finish becomes FINISH_LENGTH, as if the server had
+ * stopped it at its length limit. */
 void reply_text(reply *r, channel ch, const char *s, size_t n);
 void reply_finish_reason(reply *r, model_finish f);
 /* The server's counters; pass -1 for one it did not give. */

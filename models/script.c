@@ -27,6 +27,8 @@ static int fail(const loader *l, const char *fmt, ...)
     return -1;
 }
 
+#define SCRIPT_MAX_BYTES (16u << 20)    /* /dev/zero, a FIFO: never read forever */
+
 /* The whole file as a string; caller frees. */
 static char *slurp(const loader *l, size_t *len)
 {
@@ -41,6 +43,13 @@ static char *slurp(const loader *l, size_t *len)
         n += fread(buf + n, 1, cap - n - 1, f);
         if (n < cap - 1)
             break;
+        if (cap > SCRIPT_MAX_BYTES) {
+            free(buf);
+            fclose(f);
+            fail(l, "larger than %u MB; is it a device or a pipe rather than a "
+                 "JSON file?", SCRIPT_MAX_BYTES >> 20);
+            return NULL;
+        }
         char *bigger = realloc(buf, cap * 2);
         if (!bigger) {
             free(buf);

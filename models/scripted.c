@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "models/backend.h"
+#include "models/reply.h"
 #include "models/script.h"
 
 #define HISTORY 4096        /* prompts kept for scripted_prompt */
@@ -239,18 +240,8 @@ static void finish(run *g, job *j, model_finish f)
 
 static void deliver(run *g, const job *j, channel ch, const char *s, size_t n, double lp)
 {
-    if (!g->sink || !g->sink->on_delta)
-        return;
-    char small[256];
-    char *buf = n < sizeof small ? small : malloc(n + 1);
-    if (!buf)
-        return;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    g->sink->on_delta(g->sink->ud, j->req, j->sample, ch, buf, 1,
-                      (g->m->caps & CAP_LOGPROBS) ? lp : 0);
-    if (buf != small)
-        free(buf);
+    reply_emit(g->sink, j->req, j->sample, ch, s, n, 1,
+               (g->m->caps & CAP_LOGPROBS) ? lp : 0);
 }
 
 /* Sends j's next chunk, or ends it. Thinking goes first, then the answer. */
@@ -333,7 +324,6 @@ static void scripted_close(model *m)
     script_done(&s->script);
     for (int i = 0; i < HISTORY; i++)
         free(s->log[i]);
-    free(s);
 }
 
 static const backend_ops OPS = { scripted_generate, scripted_close };

@@ -25,21 +25,7 @@ void sse_done(sse_parser *p)
 
 const char *sse_error(const sse_parser *p)
 {
-    return p->err[0] ? p->err : NULL;
-}
-
-/* what: "line" or "event data"; oom: the allocation failed instead. */
-static int fail(sse_parser *p, const char *what, int oom)
-{
-    if (oom)
-        snprintf(p->err, sizeof p->err, "out of memory reading an SSE %s",
-                 what);
-    else
-        snprintf(p->err, sizeof p->err,
-                 "SSE %s longer than %zu bytes (the server sent an "
-                 "oversized or endless line)", what, p->max_line);
-    p->stopped = -1;
-    return -1;
+    return lines_error(&p->stop);
 }
 
 /* Grows *buf to hold need+1 bytes (room for a NUL). */
@@ -64,13 +50,13 @@ static int dispatch(sse_parser *p)
     if (p->has_data) {
         if (!p->data) {     /* "data:" with nothing: an empty event */
             if (reserve(&p->data, &p->data_cap, 0))
-                return fail(p, "event data", 1);
+                return lines_settle(&p->stop, LINES_NOMEM, "SSE event data", 0);
         }
         p->data[p->data_len] = 0;
         rc = p->fn ? p->fn(p->ud, p->event[0] ? p->event : "message",
                            p->data, p->data_len) : 0;
         if (rc)
-            p->stopped = rc;
+            p->stop.stopped = rc;
     }
     p->data_len = 0;
     p->has_data = 0;
@@ -101,10 +87,9 @@ static int on_line(void *ud, char *l, size_t n)
         memcpy(p->event, "error", 6);
     if ((flen == 4 && !memcmp(l, "data", 4)) || error_field) {
         size_t need = p->data_len + (p->has_data ? 1 : 0) + vlen;
-        if (need > p->max_line)
-            return fail(p, "event data", 0);
-        if (reserve(&p->data, &p->data_cap, need))
-            return fail(p, "event data", 1);
+        if (need > p->max_line || reserve(&p->data, &p->data_cap, need))
+            return lines_settle(&p->stop, need > p->max_line ? LINES_TOO_LONG : LINES_NOMEM,
+                                "SSE event data", p->max_line);
         if (p->has_data)
             p->data[p->data_len++] = '\n';
         memcpy(p->data + p->data_len, v, vlen);
@@ -119,24 +104,16 @@ static int on_line(void *ud, char *l, size_t n)
     return 0;
 }
 
-/* Records what ended the stream: a splitter error or the callback's stop
- * value (field errors have already been recorded by fail()). */
 static int settle(sse_parser *p, int rc)
 {
-    if (rc == LINES_TOO_LONG)
-        return fail(p, "line", 0);
-    if (rc == LINES_NOMEM)
-        return fail(p, "line", 1);
-    if (rc)
-        p->stopped = rc;
-    return rc;
+    return lines_settle(&p->stop, rc, "SSE line", p->max_line);
 }
 
 int sse_feed(sse_parser *p, const char *buf, size_t n)
 {
     static const unsigned char bom[3] = { 0xEF, 0xBB, 0xBF };
-    if (p->stopped)
-        return p->stopped;
+    if (p->stop.stopped)
+        return p->stop.stopped;
     /* A byte-order mark may open the stream, itself split across feeds. */
     while (p->at_start && n) {
         if ((unsigned char)*buf == bom[p->bom_seen]) {
@@ -157,8 +134,8 @@ int sse_feed(sse_parser *p, const char *buf, size_t n)
 
 int sse_finish(sse_parser *p)
 {
-    if (p->stopped)
-        return p->stopped;
+    if (p->stop.stopped)
+        return p->stop.stopped;
     int rc = settle(p, lines_finish(&p->lines, on_line, p));
     return rc ? rc : dispatch(p);
 }

@@ -37,8 +37,7 @@ typedef struct {
     char event[64];         /* event name, truncated; "" = message */
     int at_start;           /* nothing read yet (for the BOM) */
     size_t bom_seen;        /* BOM bytes matched so far */
-    int stopped;            /* nonzero after an error or a callback stop */
-    char err[128];
+    lines_stop stop;        /* an error, or a callback's stop */
 } sse_parser;
 
 /* max_line 0 means SSE_DEFAULT_MAX_LINE. Nothing is allocated until input. */

@@ -92,3 +92,7 @@ start_server --scenario stream --tps 50 --tokens 200
 # 6. Memory over repeated runs: 20 batches of 64 samples in one process.
 "$BUILD"/bench/bench_load growth "http://127.0.0.1:$port/v1" 20 64 | fold -s -w 100 \
     | sed 's/^/memory        /'
+
+# 7. Practice mode: a step's verdict and the first hint of each of the 36
+# starter problems on the built-in model, over pipes (tests/bench/bench_practice.c).
+"$BUILD"/bench/bench_practice "$PONDER" data/practice/starter.jsonl | sed 's/^/practice      /'

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/resource.h>
 
 #include "tests/e2e/harness.h"
 
@@ -167,8 +168,9 @@ static void test_sc_early_stop(void **state)
     assert_int_equal(r.status, 0);
     assert_done(&r, "45");
     const event *d = last_event(&r);
-    /* 45 leads 6-0 with 4 to come: nothing can catch it, 4 are saved */
-    assert_true(d->saved >= 1);
+    /* The fixture's answers arrive 0.3 s apart: after the 6th, 45 leads 6-0
+     * with 4 to come, so nothing can catch it and exactly 4 are saved. */
+    assert_int_equal(d->saved, 4);
     assert_int_equal(tally_count(&d->votes, "45"), 10 - d->saved);
     assert_int_equal(count_kind(&r, EV_VOTE), 10 - d->saved);
     assert_int_equal(count_kind(&r, EV_NOTICE), 1);
@@ -260,14 +262,16 @@ static void test_canary_everywhere(void **state)
         { "anthropic", "", "ANTHROPIC_API_KEY", "anthropic" },
     };
     const char *canary = "sk-canary-everywhere-4242";
+    /* One server for all 42 runs: the model's name picks the scenario, and
+     * none of these depends on how many requests came before. */
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "cot"), 0);
     for (int from_config = 0; from_config < 2; from_config++)
         for (size_t b = 0; b < sizeof backends / sizeof backends[0]; b++)
             for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
-                fixture fx = { 0 };
-                assert_int_equal(fixture_scenario(&fx, scenarios[i]), 0);
                 char url[128], model[64], cfg[512];
                 snprintf(url, sizeof url, "http://127.0.0.1:%d%s", fx.port, backends[b].suffix);
-                snprintf(model, sizeof model, "%s:test", backends[b].name);
+                snprintf(model, sizeof model, "%s:%s", backends[b].name, scenarios[i]);
                 snprintf(cfg, sizeof cfg, "%s[%s]\napi_key = %s\n", CONFIG, backends[b].section,
                          from_config ? canary : "not-the-canary");
                 if (!from_config)
@@ -277,12 +281,54 @@ static void test_canary_everywhere(void **state)
                 run_result r;
                 run_ponder(&r, harness_dir, from_config ? cfg : CONFIG, NULL, argv);
                 unsetenv(backends[b].env);
-                fixture_stop(&fx);
                 if (strstr(r.out, canary) || strstr(r.err, canary))
                     fail_msg("%s via %s (%s): the key leaked", scenarios[i], backends[b].name,
                              from_config ? "config" : "environment");
+                if (!find_error(&r, 0))     /* the scenario was served */
+                    fail_msg("%s via %s: no error reported: %s", scenarios[i],
+                             backends[b].name, r.out);
                 run_free(&r);
             }
+    fixture_stop(&fx);
+}
+
+/* A server that repeats the key in an error ponder does show (a 400 body,
+ * an error inside the stream; unlike a 401, which ponder never prints):
+ * the message reaches the user with the key replaced by ***. */
+static void test_echoed_key_redacted(void **state)
+{
+    (void)state;
+    static const char *const scenarios[] = { "echo-key", "echo-key-stream" };
+    static const struct { const char *name, *suffix, *env; } backends[] = {
+        { "openai", "/v1", "OPENAI_API_KEY" },
+        { "anthropic", "", "ANTHROPIC_API_KEY" },
+    };
+    const char *canary = "sk-canary-echo-7319";
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "cot"), 0);  /* the model picks the scenario */
+    for (size_t b = 0; b < sizeof backends / sizeof backends[0]; b++)
+        for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+            char url[128], model[64];
+            snprintf(url, sizeof url, "http://127.0.0.1:%d%s", fx.port, backends[b].suffix);
+            snprintf(model, sizeof model, "%s:%s", backends[b].name, scenarios[i]);
+            setenv(backends[b].env, canary, 1);
+            const char *argv[] = { "solve", "--json", "-m", model, "--base-url", url,
+                                   "-s", "cot", PROBLEM, NULL };
+            run_result r;
+            run_ponder(&r, harness_dir, CONFIG, NULL, argv);
+            unsetenv(backends[b].env);
+            const event *e = find_error(&r, 0);
+            if (!e || !strstr(e->text, "quota exceeded for key"))
+                fail_msg("%s via %s: no error with the server's message: %s", scenarios[i],
+                         backends[b].name, r.out);
+            if (strstr(r.out, canary) || strstr(r.err, canary))
+                fail_msg("%s via %s: the key leaked", scenarios[i], backends[b].name);
+            if (!strstr(e->text, "***"))
+                fail_msg("%s via %s: the key is not shown as ***: %s", scenarios[i],
+                         backends[b].name, e->text);
+            run_free(&r);
+        }
+    fixture_stop(&fx);
 }
 
 static void test_stall_idle_timeout(void **state)
@@ -365,6 +411,130 @@ static void test_usage_errors(void **state)
     run_free(&r);
 }
 
+/* Fails if text holds any 8 consecutive characters of key. */
+static void no_key_piece(const char *text, const char *key, const char *where)
+{
+    for (size_t i = 0; i + 8 <= strlen(key); i++) {
+        char piece[9];
+        memcpy(piece, key + i, 8);
+        piece[8] = 0;
+        if (strstr(text, piece))
+            fail_msg("%s shows \"%s\" of the key", where, piece);
+    }
+}
+
+/* A server that echoes the key across each place a message is cut: no
+ * piece of it reaches stdout, stderr, the transcript or the export. */
+static void test_key_pieces_nowhere(void **state)
+{
+    (void)state;
+    static const char *const scenarios[] = { "keyecho-status", "keyecho-stream",
+                                             "keyecho-line" };
+    static const struct { const char *name, *suffix, *env; } backends[] = {
+        { "openai", "/v1", "OPENAI_API_KEY" }, { "anthropic", "", "ANTHROPIC_API_KEY" },
+    };
+    const char *canary = "sk-canary-cut-points-0123456789-abcdefghijklmnop";
+    for (size_t b = 0; b < 2; b++)
+        for (size_t i = 0; i < 3; i++) {
+            fixture fx = { 0 };
+            assert_int_equal(fixture_scenario(&fx, scenarios[i]), 0);
+            char url[128], model[64], md[256], cmd[600];
+            snprintf(url, sizeof url, "http://127.0.0.1:%d%s", fx.port, backends[b].suffix);
+            snprintf(model, sizeof model, "%s:test", backends[b].name);
+            snprintf(md, sizeof md, "%s/cut-%zu-%zu.md", harness_dir, b, i);
+            setenv(backends[b].env, canary, 1);
+            const char *argv[] = { "solve", "--json", "-m", model, "--base-url", url,
+                                   "-s", "cot", "--export", md, PROBLEM, NULL };
+            run_result r;
+            run_ponder(&r, harness_dir, CONFIG, NULL, argv);
+            unsetenv(backends[b].env);
+            fixture_stop(&fx);
+            assert_int_equal(r.status, 1);
+            assert_non_null(strstr(r.out, "***"));      /* the echo was there */
+            no_key_piece(r.out, canary, "stdout");
+            no_key_piece(r.err, canary, "stderr");
+            char *exported = slurp(md);
+            no_key_piece(exported, canary, "the export");
+            free(exported);
+            snprintf(cmd, sizeof cmd, "cat %s/data/ponder/runs/* > %s/runs.txt 2>/dev/null",
+                     harness_dir, harness_dir);
+            if (system(cmd) != 0)
+                fail_msg("no transcript was saved");
+            snprintf(md, sizeof md, "%s/runs.txt", harness_dir);
+            char *runs = slurp(md);
+            no_key_piece(runs, canary, "a transcript");
+            free(runs);
+            run_free(&r);
+        }
+}
+
+/* ASan's shadow memory puts a sanitized ponder over any RSS bound. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+/* A server that streams forever: the sample's cap ends it (cut off by
+ * length), and ponder's peak RSS stays under 64 MB (in builds without
+ * ASan, which `make asan` builds the test with as well as ponder).
+ * RUSAGE_CHILDREN's peak covers every child reaped so far (fixture servers
+ * too), so it bounds ponder's from above. */
+static void test_endless_stream_bounded(void **state)
+{
+    (void)state;
+    static const char *const backends[] = { "openai", "ollama" };
+    for (int b = 0; b < 2; b++) {
+        run_result r;
+        solve(&r, "endless", backends[b], "cot", NULL);
+        struct rusage ru;
+        getrusage(RUSAGE_CHILDREN, &ru);
+        if (!SANITIZED && ru.ru_maxrss > 64 * 1024)
+            fail_msg("%s: peak RSS %ld KB against an endless stream", backends[b],
+                     ru.ru_maxrss);
+        assert_true(count_kind(&r, EV_TEXT) > 0);
+        assert_int_equal(count_kind(&r, EV_DONE), 1);
+        run_free(&r);
+    }
+}
+
+/* [network] reply_timeout and max_reply_bytes from config.ini reach the
+ * model: keep-alives alone cannot hold a run, and a sample stops at the
+ * configured size. */
+static void test_network_limits_from_config(void **state)
+{
+    (void)state;
+    fixture fx = { 0 };
+    assert_int_equal(fixture_scenario(&fx, "comment-drip"), 0);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
+    const char *argv[] = { "solve", "--json", "-m", "openai:test", "--base-url", url,
+                           "-s", "cot", PROBLEM, NULL };
+    run_result r;
+    run_ponder(&r, harness_dir, CONFIG "reply_timeout = 2\n", NULL, argv);
+    fixture_stop(&fx);
+    assert_int_equal(r.status, 1);
+    const event *e = find_error(&r, 0);
+    assert_non_null(e);
+    assert_non_null(strstr(e->text, "no complete reply within 2 s (the reply deadline)"));
+    run_free(&r);
+
+    assert_int_equal(fixture_scenario(&fx, "endless"), 0);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", fx.port);
+    run_ponder(&r, harness_dir, CONFIG "max_reply_bytes = 8192\n", NULL, argv);
+    fixture_stop(&fx);
+    char *text = joined_text(&r, CH_ANSWER);
+    assert_true(strlen(text) > 8192 && strlen(text) <= 8192 + 1024);   /* one 1 KB delta over */
+    free(text);
+    assert_int_equal(count_kind(&r, EV_DONE), 1);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,11 +552,18 @@ int main(void)
         cmocka_unit_test(test_429_retry_after),
         cmocka_unit_test(test_401_no_key_leak),
         cmocka_unit_test(test_canary_everywhere),
+        cmocka_unit_test(test_echoed_key_redacted),
         cmocka_unit_test(test_stall_idle_timeout),
         cmocka_unit_test(test_huge_line),
         cmocka_unit_test(test_connection_refused),
         cmocka_unit_test(test_stdin_problem_and_text_mode),
         cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_key_pieces_nowhere),
+        cmocka_unit_test(test_endless_stream_bounded),
+        cmocka_unit_test(test_network_limits_from_config),
     };
+    /* make mutants runs only the tests a mutant names (a cmocka pattern) */
+    if (getenv("PONDER_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("PONDER_TEST_FILTER"));
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

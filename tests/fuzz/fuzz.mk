@@ -46,7 +46,7 @@ FUZZ_HARNESS := $(wildcard tests/fuzz/fuzz_*.c)
 $(BUILD)/tests/test_fuzz_regress: tests/unit/test_fuzz_regress.c $(FUZZ_HARNESS) \
                                   tests/fuzz/fuzz.h tests/fuzz/sink.h $(BUILD)/libponder.a
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -o $@ tests/unit/test_fuzz_regress.c \
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -o $@ tests/unit/test_fuzz_regress.c \
 	  $(FUZZ_HARNESS) $(BUILD)/libponder.a $(CMOCKA) $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)

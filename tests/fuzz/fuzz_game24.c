@@ -36,8 +36,20 @@ void fuzz_game24(const uint8_t *d, size_t n)
         FUZZ_CHECK(strlen(why) < sizeof why);
     }
     int ok = g24_check_expr(nums, count, text, why, sizeof why);
-    FUZZ_CHECK(ok == 0 || ok == 1);
     FUZZ_CHECK(strlen(why) < sizeof why);
+    FUZZ_CHECK(ok ? why[0] == 0 : why[0] != 0);     /* a refusal always says why */
+    if (ok) {
+        /* the numbers' order does not matter; their values do: one of
+         * them changed, the same expression no longer uses the puzzle */
+        int rev[4], other[4];
+        for (int i = 0; i < count; i++) {
+            rev[i] = nums[count - 1 - i];
+            other[i] = nums[i];
+        }
+        other[0] = nums[0] + 1;
+        FUZZ_CHECK(g24_check_expr(rev, count, text, why, sizeof why) == 1);
+        FUZZ_CHECK(g24_check_expr(other, count, text, why, sizeof why) == 0);
+    }
     /* The text as a puzzle of its own. */
     if (g24_parse(text, &s) == 0)
         FUZZ_CHECK(s.n >= 1 && s.n <= 4);

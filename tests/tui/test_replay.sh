@@ -11,33 +11,8 @@
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, N failed" last.
 set -u
 cd "$(dirname "$0")/../.."
-PONDER=${PONDER:-./ponder}
-case $PONDER in /*) ;; *) PONDER=$PWD/$PONDER ;; esac
-pass=0 fail=0
-ok()  { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "not ok - $1"; fail=$((fail + 1)); if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-
-if ! command -v tmux >/dev/null; then bad "tmux is needed"; finish; fi
-if [ ! -x "$PONDER" ]; then bad "no ponder binary at $PONDER (run make)"; finish; fi
-
-tmp=$(mktemp -d)
-sock=$tmp/tmux.sock
-cleanup() { tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-T() { tmux -S "$sock" "$@"; }
-screen() { T capture-pane -p -t "$1"; }
-wait_for() {  # SESSION REGEX [SECONDS]
-    local s=$1 re=$2 n=$(( ${3:-20} * 10 ))
-    for _ in $(seq "$n"); do
-        screen "$s" 2>/dev/null | grep -Eq -- "$re" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-check() {  # NAME SESSION REGEX [SECONDS]
-    if wait_for "$2" "$3" "${4:-20}"; then ok "$1"; else bad "$1" "$(screen "$2")"; fi
-}
+. tests/tui/lib.sh
+need tmux
 
 export XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config XDG_STATE_HOME=$tmp/state
 mkdir -p "$XDG_CONFIG_HOME/ponder" "$tmp/work"
@@ -54,6 +29,17 @@ ans=$(printf '%s\n' "$out" | sed -n 's/^Answer: \([^ ]*\)  (\([0-9]*\) of \([0-9
 read -r A K N P <<<"$ans"
 if [ -n "${A:-}" ]; then ok "the recorded run answered $A ($K of $N votes)"
 else bad "the recorded run answered" "$out"; finish; fi
+# The answer is the one the votes give: the leader of the Votes line, its
+# count, the 10 samples sc draws, the share rounded; and the transcript's
+# done event says the same.
+votes=$(printf '%s\n' "$out" | sed -n 's/^Votes: //p')
+lead=${votes%%,*}
+sum=$(printf '%s\n' "$votes" | tr ',' '\n' | sed 's/.*×//' | awk '{s+=$1} END {print s+0}')
+if [ "$lead" = "$A ×$K" ] && [ "$N" = 10 ] && [ "$sum" = "$N" ] && [ "$P" = $(( (100 * K + N / 2) / N )) ] &&
+   tail -n1 "$runs/$file" | grep -q "^{\"event\":\"done\",\"answer\":\"$A\""; then
+    ok "the answer is the votes' leader, as the transcript says"
+else bad "the answer is the votes' leader, as the transcript says" "$out
+$(tail -n1 "$runs/$file" | cut -c1-200)"; fi
 if "$PONDER" runs | grep -q "$file"; then ok "ponder runs lists the recording"; else bad "ponder runs lists the recording" "$("$PONDER" runs 2>&1)"; fi
 
 # From here on no model can be reached: every backend points at an

@@ -10,43 +10,8 @@
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, N failed" last.
 set -u
 cd "$(dirname "$0")/../.."
-PONDER=${PONDER:-./ponder}
-case $PONDER in /*) ;; *) PONDER=$PWD/$PONDER ;; esac
-pass=0 fail=0
-ok()  { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "not ok - $1"; fail=$((fail + 1)); if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-
-if ! command -v tmux >/dev/null || ! command -v python3 >/dev/null; then
-    bad "tmux and python3 are needed"; finish
-fi
-if [ ! -x "$PONDER" ]; then bad "no ponder binary at $PONDER (run make)"; finish; fi
-
-tmp=$(mktemp -d)
-sock=$tmp/tmux.sock
-servers=()
-cleanup() {
-    tmux -S "$sock" kill-server 2>/dev/null
-    for p in "${servers[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-T() { tmux -S "$sock" "$@"; }
-
-# start_server NAME ARGS... -> sets PORT
-start_server() {
-    local name=$1; shift
-    python3 tests/fixtures/server.py "$@" >"$tmp/$name.port" 2>"$tmp/$name.err" &
-    servers+=($!)
-    PORT=""
-    for _ in $(seq 100); do
-        PORT=$(head -n1 "$tmp/$name.port" 2>/dev/null)
-        [ -n "$PORT" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
+. tests/tui/lib.sh
+need tmux python3
 
 # start_ponder SESSION PORT LOCALE ARGS... : ponder in a fresh XDG home; when
 # it exits, the pane shell prints its status and the terminal's modes.
@@ -57,22 +22,6 @@ start_ponder() {
         "cd $tmp/$s && env XDG_STATE_HOME=$tmp/$s/state XDG_CONFIG_HOME=$tmp/$s/config XDG_DATA_HOME=$tmp/$s/data LC_ALL=$loc \
          $PONDER --model openai:test --base-url http://127.0.0.1:$port/v1 $*; \
          echo PONDER_EXIT=\$?; echo MODES: \$(stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo|isig)\$'); sleep 600"
-}
-
-screen() { T capture-pane -p -t "$1"; }
-
-# wait_for SESSION REGEX [SECONDS]: polls the screen until REGEX matches.
-wait_for() {
-    local s=$1 re=$2 n=$(( ${3:-20} * 10 ))
-    for _ in $(seq "$n"); do
-        screen "$s" 2>/dev/null | grep -Eq -- "$re" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-check() {  # NAME SESSION REGEX [SECONDS]
-    if wait_for "$2" "$3" "${4:-20}"; then ok "$1"; else bad "$1" "$(screen "$2")"; fi
 }
 
 alive() { [ "$(T display -p -t "$1" '#{pane_current_command}')" != "" ] && ! screen "$1" | grep -q PONDER_EXIT; }
@@ -114,9 +63,7 @@ check "Tab follows the next sample" sc 'Thinking .* sample 2/10' 5
 T send-keys -t sc F1
 check "F1 opens the help made from the keymap" sc 'show this help' 5
 T send-keys -t sc Escape
-if wait_for sc 'show this help' 0 && ! screen sc | grep -q 'show this help'; then :; fi
-sleep 0.2
-if screen sc | grep -q 'show this help'; then bad "Esc closes the help" "$(screen sc)"; else ok "Esc closes the help"; fi
+if wait_gone sc 'show this help' 5; then ok "Esc closes the help"; else bad "Esc closes the help" "$(screen sc)"; fi
 
 T send-keys -t sc C-y
 check "Ctrl-Y copies the answer and says so" sc 'copied 45' 5

@@ -404,6 +404,32 @@ static void test_badutf8_sanitized(void **st)
     }
 }
 
+/* A request that leaves max_tokens 0 still carries a bound: max_tokens
+ * (openai, llamacpp, anthropic) or options.num_predict (ollama). */
+static void test_max_tokens_always_sent(void **st)
+{
+    (void)st;
+    static const char *const specs[] = { "openai:cot", "llamacpp:cot", "ollama:cot" };
+    static const char *const suffix[] = { "/v1", "/v1", "" };
+    for (int i = 0; i < 3; i++) {
+        model *m = open_model(specs[i], suffix[i], 5);
+        rec *r = rec_new();
+        prompt p = chat_prompt();
+        model_request rq = request(&p, 1);
+        rq.max_tokens = 0;
+        assert_int_equal(run(m, &rq, 1, r), 0);
+        model_close(m);
+        free(r);
+        cJSON *s = server_json("/stats");
+        cJSON *b = cJSON_GetObjectItem(s, "last_body");
+        cJSON *o = i == 2 ? cJSON_GetObjectItem(b, "options") : b;
+        cJSON *v = cJSON_GetObjectItem(o, i == 2 ? "num_predict" : "max_tokens");
+        assert_non_null(v);
+        assert_int_equal(v->valueint, MODEL_MAX_TOKENS);
+        cJSON_Delete(s);
+    }
+}
+
 static int group_setup(void **st)
 {
     (void)st;
@@ -437,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_think_mapping),
         cmocka_unit_test(test_raw_prompts),
         cmocka_unit_test(test_badutf8_sanitized),
+        cmocka_unit_test(test_max_tokens_always_sent),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

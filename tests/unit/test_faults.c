@@ -8,12 +8,15 @@
  * is set to show nothing reads it) and must reach no callback.
  *
  * The faults are server.py's scenarios, plus "refused" (127.0.0.1:1) and
- * "dns" (ponder-no-such-host.invalid). "drip" sends only the first 40
+ * "dns" (https://ponder-no-such-host.invalid: https, since a key goes over
+ * plain http only to this machine). "drip" sends only the first 40
  * body bytes one at a time, 100 ms apart, and the rest at once: the
  * parsers still see one-byte reads, and the suite stays fast.
  *
  * Nothing here asserts on time. garbage10m asserts on memory: peak RSS
- * may grow by at most GARBAGE_RSS_KB while 10 MB of garbage arrives.
+ * may grow by at most GARBAGE_RSS_KB while 10 MB of garbage arrives; and
+ * against an endless stream, whose sample the cap ends, the process's peak
+ * RSS stays under ENDLESS_RSS_KB while the sink keeps every byte.
  * PONDER_FAULTS_SHOW=1 prints each row's outcome. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +35,19 @@
 
 #define CANARY "sk-canary-faults-31337-never-shown"
 #define GARBAGE_RSS_KB (8 * 1024)   /* the cap on a line is 1 MiB */
+#define ENDLESS_RSS_KB (64 * 1024)  /* peak RSS against an endless stream */
+#define DRIP_DEADLINE_S 2.0
+/* ASan's shadow memory and quarantine make any RSS bound meaningless. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
 
 /* The badutf8 reply as a sink sees it: bad bytes are U+FFFD, a character
  * split across deltas is whole, NUL and ESC are dropped (the text after a
@@ -51,12 +67,26 @@ typedef struct {
     int status;                 /* model_result.http_status: 200 when the
                                    stream broke after a 200 */
     const char *has[3];         /* words the error holds, after "BACKEND at URL" */
+    const char *lacks;          /* words the error must not hold, or NULL */
 } fault_row;
 
-#define OK(b, f) { b, f, 0, FINISH_STOP, 0, NULL, 0, COT, 0, { NULL } }
-#define RETRY(b, f, why, delay) { b, f, 0, FINISH_STOP, 1, why, delay, COT, 0, { NULL } }
+#define OK(b, f) { b, f, 0, FINISH_STOP, 0, NULL, 0, COT, 0, { NULL }, NULL }
+#define RETRY(b, f, why, delay) { b, f, 0, FINISH_STOP, 1, why, delay, COT, 0, { NULL }, NULL }
 #define FAIL(b, f, text, status, ...) { b, f, 1, FINISH_ERROR, 0, NULL, 0, text, status, \
-                                        { __VA_ARGS__ } }
+                                        { __VA_ARGS__ }, NULL }
+
+/* An endless stream: the sample's own cap (MODEL_MAX_REPLY_BYTES) ends it
+ * as a length finish; text NULL: the answer is long, "All work ..." */
+#define ENDLESS(b) { b, "endless", 0, FINISH_LENGTH, 0, NULL, 0, NULL, 0, { NULL }, NULL }
+/* Keep-alives more often than the idle timeout: the reply deadline
+ * (DRIP_DEADLINE_S here) ends it. */
+#define DRIP(b) FAIL(b, "comment-drip", PART2, 200, \
+                     "no complete reply within 2 s (the reply deadline)", KEPT)
+/* Compressed bytes are no stream, and no base URL is to blame. */
+#define GZIP(b) { b, "gzip", 1, FINISH_ERROR, 0, NULL, 0, "", 200, \
+                  { "the reply is gzip-compressed", "reach the server directly" }, \
+                  "check the base URL" }
+#define ECHO(b, f, text, status, what) FAIL(b, f, text, status, what, "***")
 
 #define KEPT "the text so far is kept"
 #define R429 "HTTP 429 Too Many Requests: fixture: slow down"
@@ -110,8 +140,9 @@ static const fault_row ROWS[] = {
 
     FAIL("openai", "401", "", 401, "HTTP 401 Unauthorized",
          "check OPENAI_API_KEY (the server rejected the key)"),
+    /* llamacpp sends no OPENAI_API_KEY: only a key_env in [llamacpp]. */
     FAIL("llamacpp", "401", "", 401, "HTTP 401 Unauthorized",
-         "check OPENAI_API_KEY (the server rejected the key)"),
+         "this server wants a key: name its variable in key_env under [llamacpp]"),
     FAIL("ollama", "401", "", 401, "HTTP 401 Unauthorized",
          "the ollama backend sends no key"),
     FAIL("anthropic", "401", "", 401, "HTTP 401 Unauthorized",
@@ -140,10 +171,10 @@ static const fault_row ROWS[] = {
     FAIL("ollama", "garbage10m", "", 200, LONG_ND),
     FAIL("anthropic", "garbage10m", "", 200, LONG_SSE),
 
-    { "openai", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL } },
-    { "llamacpp", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL } },
-    { "ollama", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL } },
-    { "anthropic", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL } },
+    { "openai", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL }, NULL },
+    { "llamacpp", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL }, NULL },
+    { "ollama", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL }, NULL },
+    { "anthropic", "badutf8", 0, FINISH_STOP, 0, NULL, 0, CLEAN, 0, { NULL }, NULL },
 
     /* No stop reason and no end marker: the text may be cut, so it is kept
      * and the sample ends in error. */
@@ -156,6 +187,21 @@ static const fault_row ROWS[] = {
      * whole. (For Ollama the "done":true line is both.) */
     OK("openai", "nomarker"), OK("llamacpp", "nomarker"),
     OK("ollama", "nomarker"), OK("anthropic", "nomarker"),
+
+    ENDLESS("openai"), ENDLESS("llamacpp"), ENDLESS("ollama"), ENDLESS("anthropic"),
+    DRIP("openai"), DRIP("llamacpp"), DRIP("ollama"), DRIP("anthropic"),
+    GZIP("openai"), GZIP("llamacpp"), GZIP("ollama"), GZIP("anthropic"),
+
+    /* The key echoed across each place a message is cut (200 bytes of an
+     * error body, 300 / 240 of an in-stream error, 60 of a line that is
+     * not JSON): no 8 characters of it may show. llamacpp and ollama send
+     * no key, so there is nothing to echo. */
+    ECHO("openai", "keyecho-status", "", 400, "HTTP 400 Bad Request: xxx"),
+    ECHO("openai", "keyecho-stream", "Let's", 200, "the server reported an error: yyy"),
+    ECHO("openai", "keyecho-line", "Let's", 200, "a data line is not JSON"),
+    ECHO("anthropic", "keyecho-status", "", 400, "HTTP 400 Bad Request: xxx"),
+    ECHO("anthropic", "keyecho-stream", "Let's", 200, "the server reported an error: api_error: yyy"),
+    ECHO("anthropic", "keyecho-line", "Let's", 200, "an event's data is not JSON"),
 };
 #define N_ROWS (sizeof ROWS / sizeof *ROWS)
 
@@ -177,25 +223,79 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
+/* Fails if s holds any 8 consecutive characters of the canary. */
+static void no_piece(const char *s)
+{
+    size_t n = strlen(CANARY);
+    for (size_t i = 0; i + 8 <= n; i++) {
+        char piece[9];
+        memcpy(piece, CANARY + i, 8);
+        piece[8] = 0;
+        if (strstr(s, piece))
+            fail_msg("\"%s\" shows \"%s\" of the key", s, piece);
+    }
+}
+
 static void no_canary(const rec *r)
 {
     for (int ch = 0; ch < 2; ch++)
-        assert_null(strstr(r->text[0][0][ch], CANARY));
-    assert_null(strstr(r->err[0][0], CANARY));
-    assert_null(strstr(r->notice, CANARY));
+        no_piece(r->text[0][0][ch]);
+    no_piece(r->err[0][0]);
+    no_piece(r->notice);
     for (int i = 0; i < r->retries && i < 8; i++)
-        assert_null(strstr(r->retry_why[i], CANARY));
+        no_piece(r->retry_why[i]);
 }
 
-static void show(const fault_row *row, const rec *r)
+/* The sink of a strategy keeps every byte of every sample; so does this
+ * one for the endless rows, so that peak RSS measures what a run would. */
+typedef struct {
+    rec *r;
+    char *all;
+    size_t len;
+} keeper;
+
+static void keep_delta(void *ud, int req, int sample, channel ch, const char *t,
+                       int tokens, double lp)
+{
+    keeper *k = ud;
+    size_t n = strlen(t);
+    char *nb = realloc(k->all, k->len + n + 1);
+    assert_non_null(nb);
+    memcpy(nb + k->len, t, n + 1);
+    k->all = nb;
+    k->len += n;
+    on_delta(k->r, req, sample, ch, t, tokens, lp);
+}
+
+static void keep_done(void *ud, int req, int sample, const model_result *res)
+{
+    on_done(((keeper *)ud)->r, req, sample, res);
+}
+
+static void keep_retry(void *ud, int req, int attempt, int max, double delay, const char *why)
+{
+    on_retry(((keeper *)ud)->r, req, attempt, max, delay, why);
+}
+
+static void keep_notice(void *ud, int req, const char *msg)
+{
+    on_notice(((keeper *)ud)->r, req, msg);
+}
+
+static void show(const fault_row *row, const rec *r, size_t kept)
 {
     if (!getenv("PONDER_FAULTS_SHOW"))
         return;
     static const char *fin[] = { "stop", "length", "cancelled", "error" };
-    printf("| %s | %s | %s, %d retr%s%s%s | \"%s\" | %s |\n", row->backend, row->fault,
+    char text[80];
+    snprintf(text, sizeof text, "%.60s%s", r->text[0][0][CH_ANSWER],
+             strlen(r->text[0][0][CH_ANSWER]) > 60 ? "..." : "");
+    printf("| %s | %s | %s, %d retr%s%s%s | \"%s\" | %s |", row->backend, row->fault,
            fin[r->res[0][0].finish], r->retries, r->retries == 1 ? "y" : "ies",
-           r->retries ? ": " : "", r->retries ? r->retry_why[0] : "",
-           r->text[0][0][CH_ANSWER], r->err[0][0]);
+           r->retries ? ": " : "", r->retries ? r->retry_why[0] : "", text, r->err[0][0]);
+    if (!strcmp(row->fault, "endless"))
+        printf(" %zu bytes kept, peak RSS %.1f MB |", kept, peak_rss_kb() / 1024.0);
+    printf("\n");
 }
 
 static void test_row(void **state)
@@ -204,7 +304,7 @@ static void test_row(void **state)
     char spec[96], base[160], prefix[256], err[512];
     snprintf(spec, sizeof spec, "%s:%s", row->backend, row->fault);
     const char *host = !strcmp(row->fault, "refused") ? "http://127.0.0.1:1"
-                     : !strcmp(row->fault, "dns") ? "http://ponder-no-such-host.invalid"
+                     : !strcmp(row->fault, "dns") ? "https://ponder-no-such-host.invalid"
                      : srv.base;
     snprintf(base, sizeof base, "%s%s", host, suffix_of(row->backend));
     snprintf(prefix, sizeof prefix, "%s at %s%s", row->backend, host, path_of(row->backend));
@@ -214,7 +314,9 @@ static void test_row(void **state)
                          /* short, in case this machine's resolver is slow */
                          .connect_timeout_s = !strcmp(row->fault, "dns") ? 2 : 5,
                          .retry_base_s = 0.05,
-                         .idle_timeout_s = !strcmp(row->fault, "stall") ? 1 : 10 };
+                         .idle_timeout_s = !strcmp(row->fault, "stall") ? 1 : 10,
+                         .reply_timeout_s = !strcmp(row->fault, "comment-drip")
+                                            ? DRIP_DEADLINE_S : 0 };
     model *m = model_open(&cfg, err, sizeof err);
     if (!m)
         fail_msg("model_open(%s): %s", spec, err);
@@ -222,16 +324,23 @@ static void test_row(void **state)
     prompt p = chat_prompt();
     model_request rq = request(&p, 1);
     long rss0 = peak_rss_kb();
-    int errors = run(m, &rq, 1, r);
+    keeper k = { .r = r };
+    model_sink sink = { &k, keep_delta, keep_done, keep_retry, keep_notice };
+    int errors = model_generate(m, &rq, 1, &sink, &r->cancel);
     long grew = peak_rss_kb() - rss0;
     model_close(m);
-    show(row, r);
+    show(row, r, k.len);
+    free(k.all);
 
     assert_int_equal(errors, row->errors);
     assert_int_equal(r->done[0][0], 1);
     assert_false(r->delta_after_done);
     assert_int_equal(r->res[0][0].finish, row->finish);
-    assert_string_equal(r->text[0][0][CH_ANSWER], row->text);
+    if (row->text)
+        assert_string_equal(r->text[0][0][CH_ANSWER], row->text);
+    else if (strncmp(r->text[0][0][CH_ANSWER], "All work", 8) || k.len < MODEL_MAX_REPLY_BYTES)
+        fail_msg("the endless reply kept %zu bytes, not the cap's %zu", k.len,
+                 (size_t)MODEL_MAX_REPLY_BYTES);
     assert_string_equal(r->text[0][0][CH_THINKING], "");
     assert_false(r->zero_byte);
     assert_int_equal(r->retries, row->retries);
@@ -247,6 +356,8 @@ static void test_row(void **state)
         for (int i = 0; i < 3 && row->has[i]; i++)
             if (!strstr(r->err[0][0], row->has[i]))
                 fail_msg("error \"%s\" lacks \"%s\"", r->err[0][0], row->has[i]);
+        if (row->lacks && strstr(r->err[0][0], row->lacks))
+            fail_msg("error \"%s\" holds \"%s\"", r->err[0][0], row->lacks);
     } else {
         assert_string_equal(r->err[0][0], "");
     }
@@ -254,6 +365,9 @@ static void test_row(void **state)
     if (!strcmp(row->fault, "garbage10m") && grew > GARBAGE_RSS_KB)
         fail_msg("peak RSS grew %ld KB reading 10 MB of garbage (bound %d KB)",
                  grew, GARBAGE_RSS_KB);
+    if (!strcmp(row->fault, "endless") && !SANITIZED && peak_rss_kb() > ENDLESS_RSS_KB)
+        fail_msg("peak RSS %ld KB against an endless stream (bound %d KB)",
+                 peak_rss_kb(), ENDLESS_RSS_KB);
     free(r);
 }
 

@@ -13,9 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 #include "models/model.h"
+#include "models/redact.h"
 #include "tests/fixtures/model_rec.h"
 
 /* ---- faults ---- */
@@ -303,6 +307,170 @@ static void test_error_in_stream(void **st)
     free(r);
 }
 
+/* ---- base URLs and keys ---- */
+
+/* The key at every offset around a cut of every size: neither the whole
+ * key nor any 8 characters of it survive, and the cut still holds. */
+static void test_redact_every_cut(void **st)
+{
+    (void)st;
+    const char *key = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCDEF";
+    size_t kl = strlen(key);
+    for (size_t max = 20; max <= 300; max += 40)
+        for (size_t off = 0; off < max + 4; off++) {
+            char in[1024], out[400];
+            memset(in, 'x', off);
+            snprintf(in + off, sizeof in - off, "%s tail", key);
+            redact_clip(out, sizeof out, in, strlen(in), max, key);
+            assert_true(strlen(out) <= max + 3);
+            for (size_t i = 0; i + 8 <= kl; i++) {
+                char piece[9];
+                memcpy(piece, key + i, 8);
+                piece[8] = 0;
+                if (strstr(out, piece))
+                    fail_msg("cut %zu, key at %zu: \"%s\"", max, off, out);
+            }
+        }
+    char out[64];
+    redact_text(out, sizeof out, "a sk-proj-abcdefgh b", key);     /* a run of 16 */
+    assert_string_equal(out, "a *** b");
+    redact_text(out, sizeof out, "a sk-proj b", key);              /* 7: too short */
+    assert_string_equal(out, "a sk-proj b");
+}
+
+/* model_open's verdict on spec at base (NULL: the backend's default). */
+static int opens(const char *spec, const char *base, int insecure, char *err, size_t cap)
+{
+    model_config cfg = { .spec = spec, .base_url = base, .max_retries = -1,
+                         .insecure = insecure };
+    model *m = model_open(&cfg, err, cap);
+    model_close(m);
+    return m != NULL;
+}
+
+static void test_base_url_checked(void **st)
+{
+    (void)st;
+    char err[512];
+    static const char *const specs[] = { "openai:x", "llamacpp", "ollama:x", "anthropic:x" };
+    for (size_t i = 0; i < 4; i++) {
+        /* "http://" once became the host "chat" of ".../chat/completions". */
+        assert_false(opens(specs[i], "http://", 0, err, sizeof err));
+        assert_non_null(strstr(err, "names no host"));
+        assert_false(opens(specs[i], "ftp://127.0.0.1/v1", 0, err, sizeof err));
+        assert_non_null(strstr(err, "must start with http:// or https://"));
+        assert_false(opens(specs[i], "127.0.0.1:8080", 0, err, sizeof err));
+        assert_true(opens(specs[i], "http://127.0.0.1:8080/v1", 0, err, sizeof err));
+    }
+    /* The environment's URL is checked too. */
+    setenv("OPENAI_BASE_URL", "http:///v1", 1);
+    assert_false(opens("openai:x", NULL, 0, err, sizeof err));
+    unsetenv("OPENAI_BASE_URL");
+    setenv("OLLAMA_HOST", "ftp://h", 1);
+    assert_false(opens("ollama:x", NULL, 0, err, sizeof err));
+    unsetenv("OLLAMA_HOST");
+}
+
+/* A key goes over plain http only to this machine, or with --insecure. */
+static void test_key_not_sent_in_clear(void **st)
+{
+    (void)st;
+    char err[512];
+    setenv("OPENAI_API_KEY", "sk-test-clear-text-0123456789", 1);
+    setenv("ANTHROPIC_API_KEY", "sk-ant-clear-text-0123456789", 1);
+    assert_false(opens("openai:x", "http://example.com/v1", 0, err, sizeof err));
+    assert_non_null(strstr(err, "refusing to send an API key in clear text to example.com"));
+    assert_non_null(strstr(err, "--insecure"));
+    assert_false(opens("anthropic:x", "http://example.com", 0, err, sizeof err));
+    assert_true(opens("openai:x", "http://example.com/v1", 1, err, sizeof err));
+    assert_true(opens("openai:x", "https://example.com/v1", 0, err, sizeof err));
+    assert_true(opens("openai:x", "http://localhost:8080/v1", 0, err, sizeof err));
+    assert_true(opens("openai:x", "http://[::1]:8080/v1", 0, err, sizeof err));
+    /* user@host is not the host "127.0.0.1" */
+    assert_false(opens("openai:x", "http://127.0.0.1@example.com/v1", 0, err, sizeof err));
+    /* llamacpp takes no OPENAI_API_KEY, so it may talk plain http anywhere. */
+    assert_true(opens("llamacpp", "http://example.com/v1", 0, err, sizeof err));
+    unsetenv("OPENAI_API_KEY");
+    unsetenv("ANTHROPIC_API_KEY");
+    assert_true(opens("openai:x", "http://example.com/v1", 0, err, sizeof err));
+}
+
+/* -m llamacpp must not hand OPENAI_API_KEY to llama-server; a key_env
+ * named for it in the config is sent. */
+static void test_llamacpp_no_openai_key(void **st)
+{
+    (void)st;
+    char url[160], err[512];
+    snprintf(url, sizeof url, "%s/v1", srv.base);
+    setenv("OPENAI_API_KEY", "sk-openai-only-0123456789", 1);
+    setenv("LLAMA_KEY_FOR_TEST", "llama-key-0123456789", 1);
+    for (int named = 0; named < 2; named++) {
+        model_config cfg = { .spec = "llamacpp:cot", .base_url = url, .max_retries = -1,
+                             .key_env = named ? "LLAMA_KEY_FOR_TEST" : NULL };
+        model *m = model_open(&cfg, err, sizeof err);
+        assert_non_null(m);
+        rec *r = rec_new();
+        prompt p = chat_prompt();
+        model_request rq = request(&p, 1);
+        assert_int_equal(run(m, &rq, 1, r), 0);
+        model_close(m);
+        free(r);
+        cJSON *stats = server_json("/stats");
+        const cJSON *auth = cJSON_GetObjectItem(cJSON_GetObjectItem(stats, "last_headers"),
+                                                "authorization");
+        if (named)
+            assert_string_equal(cJSON_GetStringValue(auth), "Bearer llama-key-0123456789");
+        else
+            assert_null(auth);
+        cJSON_Delete(stats);
+    }
+    unsetenv("OPENAI_API_KEY");
+    unsetenv("LLAMA_KEY_FOR_TEST");
+}
+
+/* Out of file descriptors is this machine's trouble, not a server that
+ * refuses connections. In a child, so the limit stays there. */
+static void test_out_of_fds(void **st)
+{
+    (void)st;
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fd[0]);
+        char url[160], err[512];
+        snprintf(url, sizeof url, "%s/v1", srv.base);
+        model_config cfg = { .spec = "openai:cot", .base_url = url, .max_retries = 0 };
+        model *m = model_open(&cfg, err, sizeof err);
+        struct rlimit rl = { 64, 64 };
+        setrlimit(RLIMIT_NOFILE, &rl);
+        while (dup(0) >= 0)
+            ;                               /* every descriptor taken */
+        rec *r = m ? rec_new() : NULL;
+        prompt p = chat_prompt();
+        model_request rq = request(&p, 1);
+        if (r)
+            run(m, &rq, 1, r);
+        const char *msg = r ? r->err[0][0] : err;
+        if (write(fd[1], msg, strlen(msg)) < 0)
+            _exit(2);
+        _exit(0);
+    }
+    close(fd[1]);
+    char msg[1024] = "";
+    size_t n = 0;
+    ssize_t k;
+    while ((k = read(fd[0], msg + n, sizeof msg - 1 - n)) > 0)
+        n += (size_t)k;
+    msg[n] = 0;
+    close(fd[0]);
+    waitpid(pid, NULL, 0);
+    if (!strstr(msg, "Too many open files") || !strstr(msg, "ulimit -n") ||
+        strstr(msg, "refused") || strstr(msg, "is the server running"))
+        fail_msg("out of descriptors reads \"%s\"", msg);
+}
+
 static int group_setup(void **st)
 {
     (void)st;
@@ -340,6 +508,11 @@ int main(void)
         cmocka_unit_test(test_linger_after_done),
         cmocka_unit_test(test_nostream_reply),
         cmocka_unit_test(test_error_in_stream),
+        cmocka_unit_test(test_redact_every_cut),
+        cmocka_unit_test(test_base_url_checked),
+        cmocka_unit_test(test_key_not_sent_in_clear),
+        cmocka_unit_test(test_llamacpp_no_openai_key),
+        cmocka_unit_test(test_out_of_fds),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

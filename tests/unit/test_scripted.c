@@ -620,6 +620,17 @@ static void test_cancel(void **st)
     model_close(m);
 }
 
+/* A device that never ends (or a FIFO) is refused with a message, not
+ * read until memory runs out. */
+static void test_endless_file(void **st)
+{
+    (void)st;
+    char err[512] = "";
+    model_config cfg = { .spec = "scripted:/dev/zero", .max_retries = -1 };
+    assert_null(model_open(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "scripted model file /dev/zero: larger than 16 MB"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -641,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_spec),
         cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_endless_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

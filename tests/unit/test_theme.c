@@ -72,6 +72,11 @@ static void test_roles(void **state)
         assert_int_equal(theme_role_find(n), i);
     }
     assert_int_equal(theme_role_find("nope"), -1);
+    /* a theme's names reach the roles drawing code asks for */
+    assert_int_equal(theme_role_find("thinking"), ROLE_THINKING);
+    assert_int_equal(theme_role_find("answer"), ROLE_ANSWER);
+    assert_int_equal(theme_role_find("vote_bar"), ROLE_VOTE_BAR);
+    assert_int_equal(theme_role_find("node_pruned"), ROLE_NODE_PRUNED);
     /* the roles the brief names all exist */
     const char *need[] = { "normal", "border", "title", "thinking", "answer", "answer_big",
         "vote_bar", "vote_leader", "status", "status_error", "spinner", "input", "help",

@@ -45,6 +45,26 @@ static event text_event(int node, const char *s)
     return ev;
 }
 
+/* The test links with -Wl,--wrap=fsync,--wrap=write (Makefile): these count
+ * what the writer asks of the kernel, then do it. */
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+ssize_t __real_write(int fd, const void *buf, size_t n);
+ssize_t __wrap_write(int fd, const void *buf, size_t n);
+static int fsyncs, writes;
+
+int __wrap_fsync(int fd)
+{
+    fsyncs++;
+    return __real_fsync(fd);
+}
+
+ssize_t __wrap_write(int fd, const void *buf, size_t n)
+{
+    writes++;
+    return __real_write(fd, buf, n);
+}
+
 static void parse_str(transcript_data *d, const char *s)
 {
     transcript_data_init(d);
@@ -88,6 +108,41 @@ static void test_write_flushes_each_event(void **state)
     /* a name that is taken is refused, never overwritten */
     assert_null(transcript_create(path, err, sizeof err));
     assert_non_null(strstr(err, "exists"));
+}
+
+/* Each event is one write() of its whole line, newline included, so a
+ * reader (or a crash) never sees half a line from a writer that got that
+ * far; close fsyncs once, so a finished run survives a power cut. */
+static void test_one_write_per_line_and_fsync_on_close(void **state)
+{
+    (void)state;
+    char path[128], err[256] = "";
+    snprintf(path, sizeof path, "%s/atomic.jsonl", dir);
+    transcript_writer *w = transcript_create(path, err, sizeof err);
+    assert_non_null(w);
+    for (int i = 0; i < 3; i++) {
+        event ev = text_event(1, "a line of its own ");
+        writes = fsyncs = 0;
+        assert_int_equal(transcript_write(w, &ev, i, err, sizeof err), 0);
+        assert_int_equal(writes, 1);
+        assert_int_equal(fsyncs, 0);            /* only at close: it is slow */
+    }
+    fsyncs = 0;
+    assert_int_equal(transcript_close(w, err, sizeof err), 0);
+    assert_int_equal(fsyncs, 1);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int lines = 0;
+    while (getline(&text, &len, f) > 0) {
+        assert_non_null(strstr(text, "a line of its own"));
+        assert_int_equal(text[strlen(text) - 1], '\n');
+        lines++;
+    }
+    free(text);
+    fclose(f);
+    assert_int_equal(lines, 3);
 }
 
 /* A full disk (here: a file size limit) stops the writer once, with one
@@ -314,6 +369,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_flushes_each_event),
+        cmocka_unit_test(test_one_write_per_line_and_fsync_on_close),
         cmocka_unit_test(test_write_failure_said_once),
         cmocka_unit_test(test_partial_last_line),
         cmocka_unit_test(test_garbage_lines),

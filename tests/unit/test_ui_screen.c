@@ -242,6 +242,7 @@ static void test_80x24(void **state)
 static void test_every_size(void **state)
 {
     (void)state;
+    static char text[64 * 1024];
     ui_screen s;
     view v;
     sc_run(&v);
@@ -261,6 +262,17 @@ static void test_every_size(void **state)
                     s.tab = (layout_tab)((cols + rows) % TAB__COUNT);
                     s.quit_prompt = (cols + rows) % 5 == 0;
                     draw_at(&s, &v, cols, rows);
+                    /* what must show at every size that fits the layout:
+                     * the overlay's title, else the quit question, else
+                     * the problem line */
+                    if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS)
+                        continue;
+                    grab(text, sizeof text);
+                    const char *want = o == 1 ? "Keys" : o == 2 ? "Prompt"
+                                     : s.quit_prompt ? "Quit" : "problem>";
+                    if (!strstr(text, want))
+                        fail_msg("%dx%d, overlay %d: no \"%s\" on\n%s", cols, rows, o, want,
+                                 text);
                 }
         }
         screen_done(&s);
