@@ -110,6 +110,50 @@ static int bad(char *err, size_t errlen, const char *what, const char *v)
     return 2;
 }
 
+/* Edits from a to b, where swapping two neighbours counts as one edit
+ * (optimal string alignment): "rnus" is 1 from "runs", 3 from "solve".
+ * Only short words are compared; longer ones count as far. */
+static int edit_distance(const char *a, const char *b)
+{
+    enum { MAX = 32 };
+    int d[MAX + 1][MAX + 1];
+    size_t n = strlen(a), m = strlen(b);
+    if (n > MAX || m > MAX)
+        return MAX;
+    for (size_t i = 0; i <= n; i++) d[i][0] = (int)i;
+    for (size_t j = 0; j <= m; j++) d[0][j] = (int)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int best = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+/* The command word meant by a typo ("rnus" -> "runs"), or NULL when word
+ * is nothing like one (then it is likely a problem typed without solve). */
+static const char *command_like(const char *word)
+{
+    static const char *const commands[] = { "solve", "runs", "replay" };
+    const char *best = NULL;
+    int best_d = 3;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        int dist = edit_distance(word, commands[i]);
+        /* at most 2 edits, and fewer than half the word changed */
+        if (dist < best_d && 2 * dist < (int)strlen(commands[i])) {
+            best = commands[i];
+            best_d = dist;
+        }
+    }
+    return best;
+}
+
 /* `runs` and `replay FILE`. Returns 0 when argv named one (out->cmd set),
  * 1 when it is some other command, -1 on a usage error (message in err). */
 static int cli_parse_command(int rest, char **argv, cli_args *out, char *err, size_t errlen)
@@ -355,8 +399,13 @@ int cli_parse(int argc, char **argv, app_config *cfg, cli_args *out,
     if (cli_parse_command(argc - optind, argv + optind, out, err, errlen) != 1)
         return out->cmd == CMD_TUI ? 2 : 0;
     if (strcmp(argv[optind], "solve") != 0) {
-        snprintf(err, errlen, "unknown command '%s' (did you mean: ponder solve \"%s\"?)",
-                 argv[optind], argv[optind]);
+        const char *like = command_like(argv[optind]);
+        if (like)
+            snprintf(err, errlen, "unknown command '%s' (did you mean: ponder %s?)",
+                     argv[optind], like);
+        else
+            snprintf(err, errlen, "unknown command '%s' (did you mean: ponder solve \"%s\"?)",
+                     argv[optind], argv[optind]);
         return 2;
     }
     out->cmd = CMD_SOLVE;

@@ -26,7 +26,7 @@ void config_defaults(app_config *c)
 {
     memset(c, 0, sizeof *c);
     snprintf(c->model, sizeof c->model, "builtin");
-    snprintf(c->strategy, sizeof c->strategy, "sc");
+    snprintf(c->strategy, sizeof c->strategy, "%s", STRATEGY_DEFAULT);
     snprintf(c->theme, sizeof c->theme, "default");
     snprintf(c->openai_key_env, sizeof c->openai_key_env, "OPENAI_API_KEY");
     c->max_retries = -1;

@@ -336,7 +336,7 @@ int headless_solve(const app_config *cfg, const char *problem)
                    .log = cfg->export_path[0] ? &log : NULL };
     const strategy_info *si = strategy_find(cfg->strategy);
     int n = ctx.opt.n > 0 ? ctx.opt.n : si ? si->default_n : 1;
-    s.streaming = n == 1 && strcmp(cfg->strategy, "sc") != 0;
+    s.streaming = n == 1 && !(si && (si->traits & STRAT_VOTES));
     ctx.emit_ud = &s;
     if (cfg->transcripts) {
         clock_gettime(CLOCK_MONOTONIC, &s.t0);

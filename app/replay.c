@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strategies/strategy.h"
+
 struct replay {
     transcript_data d;
     int next;               /* the next event to give out */
@@ -15,6 +17,18 @@ struct replay {
     char name[256];
     char notes[256];
 };
+
+/* A transcript written before run_start carried traits: the registry and
+ * the model spec still know them, so an old run replays as it looked. */
+static void fill_traits(event *ev)
+{
+    const strategy_info *si = strategy_find(ev->strategy);
+    if (ev->kind != EV_RUN_START || ev->has_traits)
+        return;
+    ev->has_traits = 1;
+    ev->strategy_traits = si ? si->traits : 0;
+    ev->model_caps = model_spec_caps(ev->model);
+}
 
 replay *replay_open(const char *path, double speed, char *err, size_t errlen)
 {
@@ -39,6 +53,8 @@ replay *replay_open(const char *path, double speed, char *err, size_t errlen)
     for (int i = 0; i < r->d.n; i++)
         if (r->d.t_ms[i] < 0)
             r->d.t_ms[i] = i ? r->d.t_ms[i - 1] : 0;
+    for (int i = 0; i < r->d.n; i++)
+        fill_traits(&r->d.ev[i]);
     r->speed = speed;
     snprintf(r->name, sizeof r->name, "%s", base ? base + 1 : path);
     transcript_describe(&r->d, r->notes, sizeof r->notes);

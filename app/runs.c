@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "app/config.h"
-#include "models/utf8.h"
+#include "tutor/utf8.h"
 
 enum { PROBLEM_CHARS = 50, ANSWER_CHARS = 24, HEAD_MAX = 1 << 20, TAIL_MAX = 16 << 20 };
 

@@ -17,5 +17,8 @@ int tui_main(app_config *cfg);
  * runs`) shown again at speed times its pace (0: at once), with no model
  * and no network. Returns 0, or 1 when FILE cannot be read. */
 int tui_replay(app_config *cfg, const char *file, double speed);
+/* Fills in the help overlay's lines only app/ can write: Ctrl-S lists
+ * every strategy in the registry. Called by the TUI at start. */
+void tui_help_init(void);
 
 #endif

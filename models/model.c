@@ -120,6 +120,18 @@ const char *model_name(const model *m) { return m->name; }
 const char *model_url(const model *m) { return m->url; }
 unsigned model_caps(const model *m) { return m->caps; }
 
+unsigned model_spec_caps(const char *spec)
+{
+    const char *name;
+    char err[8];
+    switch (parse_spec(spec, &name, err, sizeof err)) {
+    case K_BUILTIN: return CAP_RAW | CAP_LOGPROBS | CAP_NATIVE_N | CAP_RAW_FORMAT;
+    case K_LLAMACPP: case K_OLLAMA: return CAP_RAW | CAP_THINKING;
+    case K_OPENAI: case K_ANTHROPIC: return CAP_THINKING;
+    default: return 0;  /* scripted: its file says; a bad spec: nothing */
+    }
+}
+
 int model_generate(model *m, const model_request *reqs, int n_reqs,
                    const model_sink *sink, atomic_int *cancel)
 {

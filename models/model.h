@@ -11,20 +11,14 @@
 #include <stddef.h>
 #include "tutor/prompt.h"
 #include "tutor/event.h"
+#include "tutor/traits.h"
 
 typedef enum {
     THINK_DEFAULT,  /* send nothing; the server decides */
     THINK_OFF, THINK_ON, THINK_LOW, THINK_MEDIUM, THINK_HIGH, THINK_BUDGET
 } think_mode;
 
-/* What a backend can do. */
-enum {
-    CAP_RAW = 1,        /* continue a raw prefix */
-    CAP_LOGPROBS = 2,
-    CAP_NATIVE_N = 4,   /* one request returns n samples */
-    CAP_THINKING = 8,   /* separate thinking channel */
-    CAP_RAW_FORMAT = 16 /* prompts must use the built-in trained raw format */
-};
+/* What a backend can do: the CAP_* bits of tutor/traits.h. */
 
 typedef struct {
     const prompt *prompt;   /* borrowed; raw != NULL means continue raw */
@@ -111,6 +105,12 @@ void model_close(model *m);
 const char *model_name(const model *m);     /* e.g. "openai:gpt-4o-mini" */
 const char *model_url(const model *m);      /* endpoint, "" for builtin */
 unsigned model_caps(const model *m);
+/* The caps a spec's backend is known to have before it is opened, for
+ * what the screen shows ahead of a run (the built-in model's raw prompt
+ * format). An opened model may have fewer (a server that ignores "n") or,
+ * scripted, any: run_start carries model_caps() of the real one. 0 for a
+ * bad spec. */
+unsigned model_spec_caps(const char *spec);
 
 /* Runs the batch to completion (or cancellation). Returns the number of
  * samples that ended in FINISH_ERROR. `cancel` may be NULL; once it becomes

@@ -2,7 +2,7 @@
 #include "models/redact.h"
 #include <stdlib.h>
 #include <string.h>
-#include "models/utf8.h"
+#include "tutor/utf8.h"
 
 /* The length of the longest prefix of s that occurs somewhere in secret. */
 static size_t run_in_secret(const char *s, const char *secret, size_t sl)

@@ -10,7 +10,7 @@
 #define PONDER_REPLY_H
 #include "models/model.h"
 #include "models/thinksplit.h"
-#include "models/utf8.h"
+#include "tutor/utf8.h"
 
 typedef struct {
     const model_sink *sink;

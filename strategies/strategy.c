@@ -16,14 +16,22 @@
 #include "tutor/stepcheck.h"
 
 static const strategy_info strategies[] = {
-    { "direct",  "answer immediately, no reasoning", 1, 0.0, strategy_direct },
-    { "cot",     "chain of thought: \"Let's think step by step\"", 1, 0.0, strategy_cot },
-    { "fewshot", "chain of thought after worked examples", 1, 0.0, strategy_fewshot },
-    { "sc",      "self-consistency: N sampled chains, majority vote", 10, 0.8, strategy_sc },
-    { "bon",     "best-of-N: N chains scored by a verifier, weighted vote", 8, 0.8, strategy_bon },
-    { "beam",    "step-level beam search: B beams, k steps each, kept by a PRM", 4, 0.8, strategy_beam },
-    { "tot",     "Tree of Thoughts: propose, value, BFS (breadth b) or DFS", 5, 0.8, strategy_tot },
-    { "mcts",    "Monte Carlo Tree Search: UCT, expand k steps, roll out, back up", 3, 0.8, strategy_mcts },
+    { "direct",  "answer immediately, no reasoning", 1, 0.0,
+      0, NULL, PROMPT_DIRECT, strategy_direct },
+    { "cot",     "chain of thought: \"Let's think step by step\"", 1, 0.0,
+      0, NULL, PROMPT_COT, strategy_cot },
+    { "fewshot", "chain of thought after worked examples", 1, 0.0,
+      0, NULL, PROMPT_FEWSHOT, strategy_fewshot },
+    { "sc",      "self-consistency: N sampled chains, majority vote", 10, 0.8,
+      STRAT_USES_N | STRAT_VOTES, "samples n", PROMPT_COT, strategy_sc },
+    { "bon",     "best-of-N: N chains scored by a verifier, weighted vote", 8, 0.8,
+      STRAT_USES_N | STRAT_VOTES, "samples n", PROMPT_COT, strategy_bon },
+    { "beam",    "step-level beam search: B beams, k steps each, kept by a PRM", 4, 0.8,
+      STRAT_USES_N | STRAT_TREE | STRAT_STEPS, "beams n", PROMPT_COT, strategy_beam },
+    { "tot",     "Tree of Thoughts: propose, value, BFS (breadth b) or DFS", 5, 0.8,
+      STRAT_USES_N | STRAT_TREE | STRAT_STEPS, "breadth b", PROMPT_COT, strategy_tot },
+    { "mcts",    "Monte Carlo Tree Search: UCT, expand k steps, roll out, back up", 3, 0.8,
+      STRAT_USES_N | STRAT_TREE | STRAT_STEPS, "proposals k", PROMPT_COT, strategy_mcts },
 };
 #define N_STRATEGIES (int)(sizeof strategies / sizeof strategies[0])
 
@@ -98,6 +106,9 @@ run_status strategy_run(strategy_ctx *ctx)
     ev.temperature = ctx->opt.temperature;
     ev.seed = ctx->opt.seed;
     ev.task = ctx->opt.task == TASK_24;
+    ev.has_traits = 1;
+    ev.strategy_traits = si ? si->traits : 0;
+    ev.model_caps = model_caps(ctx->model);
     strategy_emit(ctx, &ev);
 
     ev = event_make(EV_NODE_ADD);

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include "models/model.h"
 #include "tutor/trace.h"
+#include "tutor/traits.h"
 
 /* What the problem is: a word problem, or a Game of 24 puzzle ("4 9 10 13").
  * The task decides the prompts and the checker; any strategy runs on it. */
@@ -61,13 +62,23 @@ typedef struct {
     char last_notice[256];  /* the last notice, so a batch says it once */
 } strategy_ctx;
 
+/* A registry entry. What the UI and headless output need to know about a
+ * strategy is here as traits, never decided from its name. */
 typedef struct {
     const char *name;
     const char *summary;    /* one line for --help and the TUI */
     int default_n;
     double default_t;
+    unsigned traits;        /* STRAT_* (tutor/traits.h), carried in run_start */
+    const char *n_label;    /* what N is called ("samples n"); NULL when unused */
+    /* The first prompt it sends: this style, or, with STRAT_STEPS, a
+     * request for one step (prompt_step). */
+    prompt_style first_prompt;
     int (*run)(strategy_ctx *ctx);
 } strategy_info;
+
+/* The strategy a fresh config uses. */
+#define STRATEGY_DEFAULT "sc"
 
 const strategy_info *strategy_find(const char *name);
 const strategy_info *strategy_at(int i);   /* NULL past the end */

@@ -1,6 +1,8 @@
 /* event: construction, copying and the JSON Lines form of run events. */
 #include "tutor/event.h"
 #include "tutor/mem.h"
+#include "tutor/traits.h"
+#include "tutor/utf8.h"
 
 #include <limits.h>
 #include <math.h>
@@ -99,51 +101,13 @@ static int lookup(const char *const *table, int n, const char *name)
 
 /* ---- UTF-8 ---- */
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if s does not start
- * one: no overlongs, no surrogates, nothing above U+10FFFF. */
-static int utf8_seq_len(const unsigned char *s)
+/* A copy of s that is valid UTF-8 (tutor/utf8.c: invalid bytes become
+ * U+FFFD; cJSON escapes the controls). Caller frees. */
+static char *json_text(const char *s)
 {
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    int n;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c == 0xE0) { n = 3; lo = 0xA0; }
-    else if (c == 0xED) { n = 3; hi = 0x9F; }
-    else if (c >= 0xE1 && c <= 0xEF) n = 3;
-    else if (c == 0xF0) { n = 4; lo = 0x90; }
-    else if (c == 0xF4) { n = 4; hi = 0x8F; }
-    else if (c >= 0xF1 && c <= 0xF3) n = 4;
-    else return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (int i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return n;
-}
-
-/* A copy of s that is valid UTF-8: each byte that does not begin a valid
- * sequence becomes U+FFFD. Caller frees. */
-static char *utf8_clean(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s);
-    char *out = mem_alloc(3 * len + 1), *o = out;
-    while (*p) {
-        int n = utf8_seq_len(p);
-        if (n) {
-            memcpy(o, p, (size_t)n);
-            o += n;
-            p += n;
-        } else {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            p++;
-        }
-    }
-    *o = '\0';
+    char *out = mem_alloc(3 * len + 1);
+    utf8_repair(out, s, len);
     return out;
 }
 
@@ -153,9 +117,18 @@ static void add_str(cJSON *o, const char *key, const char *s)
 {
     if (!s)
         return;
-    char *clean = utf8_clean(s);
+    char *clean = json_text(s);
     cJSON_AddStringToObject(o, key, clean);
     free(clean);
+}
+
+/* A bit set as an array of names; bits without a name are left out. */
+static void add_bits(cJSON *o, const char *key, unsigned bits, const char *(*name)(unsigned))
+{
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    for (unsigned b = 1; a && b; b <<= 1)
+        if ((bits & b) && name(b))
+            cJSON_AddItemToArray(a, cJSON_CreateString(name(b)));
 }
 
 /* Integers go through Raw so 64-bit values print exactly. */
@@ -170,7 +143,7 @@ static void add_votes(cJSON *o, const tally *t)
 {
     cJSON *v = cJSON_AddObjectToObject(o, "votes");
     for (int i = 0; i < t->n; i++) {
-        char *clean = utf8_clean(t->e[i].answer ? t->e[i].answer : "");
+        char *clean = json_text(t->e[i].answer ? t->e[i].answer : "");
         add_int(v, clean, t->e[i].count);
         free(clean);
     }
@@ -178,7 +151,7 @@ static void add_votes(cJSON *o, const tally *t)
         return;
     cJSON *w = cJSON_AddObjectToObject(o, "weights");
     for (int i = 0; i < t->n; i++) {
-        char *clean = utf8_clean(t->e[i].answer ? t->e[i].answer : "");
+        char *clean = json_text(t->e[i].answer ? t->e[i].answer : "");
         cJSON_AddNumberToObject(w, clean, t->e[i].weight);
         free(clean);
     }
@@ -218,6 +191,10 @@ char *event_to_json_at(const event *ev, long t_ms)
             add_int(o, "seed", ev->seed);
         if (ev->task == 1)
             cJSON_AddStringToObject(o, "task", "24");
+        if (ev->has_traits) {
+            add_bits(o, "traits", ev->strategy_traits, strategy_trait_name);
+            add_bits(o, "model_caps", ev->model_caps, model_cap_name);
+        }
         break;
     case EV_NODE_ADD:
         add_int(o, "node", ev->node);
@@ -424,6 +401,21 @@ tail:
     t->total = add_count(t->total, t->no_answer);
 }
 
+/* An array of names back into bits; unknown names are ignored. Returns 0
+ * when the key is absent (an older transcript). */
+static int read_bits(const cJSON *o, const char *key, unsigned (*bit)(const char *),
+                     unsigned *out)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key), *it;
+    *out = 0;
+    if (!cJSON_IsArray(a))
+        return 0;
+    cJSON_ArrayForEach(it, a)
+        if (cJSON_IsString(it))
+            *out |= bit(it->valuestring);
+    return 1;
+}
+
 static void read_scores(const cJSON *o, node_scores *s)
 {
     memset(s, 0, sizeof *s);
@@ -473,6 +465,8 @@ int event_from_json_at(const char *line, event *out, long *t_ms)
         ev.temperature = get_num(o, "temperature", 0);
         ev.seed = get_int(o, "seed", -1, -9.2e18, 9.2e18);
         ev.task = get_str(o, "task") && !strcmp(get_str(o, "task"), "24");
+        ev.has_traits = read_bits(o, "traits", strategy_trait_bit, &ev.strategy_traits);
+        read_bits(o, "model_caps", model_cap_bit, &ev.model_caps);
         break;
     case EV_NODE_ADD:
         ev.parent = GET_INT(o, "parent", -1);

@@ -81,6 +81,12 @@ typedef struct event {
     double temperature;
     long long seed;
     int task;               /* 0: a word problem, 1: Game of 24 */
+    /* What the run's strategy and model do (tutor/traits.h): the screen
+     * asks these, never a name. has_traits is 0 for a transcript written
+     * before they were recorded (app/replay.c then fills them in). */
+    int has_traits;
+    unsigned strategy_traits;   /* STRAT_* */
+    unsigned model_caps;        /* CAP_* */
     /* EV_USAGE, EV_DONE */
     long tokens_in, tokens_out, thinking_tokens;
     /* EV_DONE */

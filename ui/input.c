@@ -10,6 +10,7 @@
 #include <readline/readline.h>
 #include <readline/history.h>
 
+#include "tutor/utf8.h"
 #include "ui/curses.h"
 #include "ui/files.h"
 #include "ui/keymap.h"
@@ -224,18 +225,8 @@ int input_key(int key, char *msg, size_t msglen)
     if (key >= 0x80 && key < 0xa0) return 0;
     {
         /* a printable character: its UTF-8 bytes */
-        unsigned c = (unsigned)key;
-        int n;
-        if (c < 0x80) { b[0] = (unsigned char)c; n = 1; }
-        else if (c < 0x800) { b[0] = (unsigned char)(0xc0 | c >> 6); b[1] = (unsigned char)(0x80 | (c & 0x3f)); n = 2; }
-        else if (c < 0x10000) {
-            if (c >= 0xd800 && c <= 0xdfff) return 0;
-            b[0] = (unsigned char)(0xe0 | c >> 12); b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-            b[2] = (unsigned char)(0x80 | (c & 0x3f)); n = 3;
-        } else if (c <= 0x10ffff) {
-            b[0] = (unsigned char)(0xf0 | c >> 18); b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
-            b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f)); b[3] = (unsigned char)(0x80 | (c & 0x3f)); n = 4;
-        } else return 0;
+        int n = utf8_encode((unsigned)key, (char *)b);
+        if (n == 0) return 0;           /* a surrogate, or beyond Unicode */
         if (!room_for((size_t)n, msg, msglen)) return 0;
         if (n == 1) feed(b, 1);
         else {

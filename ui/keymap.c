@@ -49,6 +49,7 @@ static const keymap_entry table[] = {
     { KM_FN(KEY_F(12)),   "F12",       ACT_THINK_OPEN,  KM_ANY },
     { '~',                "~",         ACT_THINK_OPEN,  KM_EMPTY },
     { KM_ALT('m'),        "Alt-M",     ACT_EXPORT_MD,   KM_ANY },
+    { KM_ALT('l'),        "Alt-L",     ACT_MESSAGES,    KM_ANY },
     { KM_CTRL('z'),       "Ctrl-Z",    ACT_SUSPEND,     KM_ANY },
     /* tree focus */
     { KM_FN(KEY_DOWN),    "Down",      ACT_TREE_DOWN,   KM_TREE },
@@ -101,7 +102,7 @@ static const char *const help_text[ACT__COUNT] = {
     [ACT_PAGE_DOWN]   = "scroll down a page (at the end: follow the stream)",
     [ACT_LINE_UP]     = "scroll up a line",
     [ACT_LINE_DOWN]   = "scroll down a line",
-    [ACT_STRATEGY]    = "switch strategy (direct, cot, fewshot, sc)",
+    [ACT_STRATEGY]    = "switch strategy",   /* app/ adds the registry's list */
     [ACT_N_DOWN]      = "fewer samples (n)",
     [ACT_N_UP]        = "more samples (n)",
     [ACT_T_DOWN]      = "lower temperature (T)",
@@ -135,6 +136,7 @@ static const char *const help_text[ACT__COUNT] = {
     [ACT_TREE_LEAVE]  = "tree: give the keys back to the problem line",
     [ACT_TREE_EXPORT_MD] = "tree: write the run up as Markdown (ponder-run-*.md)",
     [ACT_EXPORT_MD]   = "write the run up as Markdown, to ponder-run-*.md here",
+    [ACT_MESSAGES]    = "the message log: every status-line message in full (Esc closes)",
     [ACT_REPLAY_STEP] = "replay: the next event (and pause)",
     [ACT_REPLAY_NODE] = "replay: on to the next new node (and pause)",
     [ACT_REPLAY_PAUSE] = "replay: pause or go on",
@@ -191,9 +193,19 @@ const keymap_entry *keymap_at(int i)
     return (i >= 0 && i < keymap_count()) ? &table[i] : NULL;
 }
 
+static char help_set[ACT__COUNT][256];    /* keymap_set_action_help's copies */
+
 const char *keymap_action_help(ui_action a)
 {
-    return (a >= 0 && a < ACT__COUNT && help_text[a]) ? help_text[a] : "";
+    if (a < 0 || a >= ACT__COUNT) return "";
+    if (help_set[a][0]) return help_set[a];
+    return help_text[a] ? help_text[a] : "";
+}
+
+void keymap_set_action_help(ui_action a, const char *text)
+{
+    if (a >= 0 && a < ACT__COUNT)
+        snprintf(help_set[a], sizeof help_set[a], "%s", text ? text : "");
 }
 
 size_t keymap_keys_for(ui_action a, char *buf, size_t cap)
@@ -206,9 +218,11 @@ size_t keymap_keys_for(ui_action a, char *buf, size_t cap)
         for (int j = 0; j < i; j++)     /* Enter has three codes, one name */
             if (table[j].act == a && strcmp(table[j].name, table[i].name) == 0) dup = 1;
         if (dup) continue;
-        int w = snprintf(buf + len, cap > len ? cap - len : 0, "%s%s%s",
-                         len ? ", " : "", table[i].name,
-                         table[i].when == KM_EMPTY ? "*" : "");
+        /* a key for an empty line only goes in brackets: a "*" after
+         * the name would make the "*" key read "**" */
+        int empty = table[i].when == KM_EMPTY;
+        int w = snprintf(buf + len, cap > len ? cap - len : 0, "%s%s%s%s",
+                         len ? ", " : "", empty ? "(" : "", table[i].name, empty ? ")" : "");
         if (w < 0) break;
         len += (size_t)w;
         if (len >= cap) { len = cap ? cap - 1 : 0; break; }
@@ -244,9 +258,10 @@ static size_t pair_keys(ui_action a, ui_action b, char *buf, size_t cap)
         const keymap_entry *x = nth_key(a, i), *y = nth_key(b, i);
         int w;
         if (!x && !y) break;
-        w = snprintf(buf + len, cap > len ? cap - len : 0, "%s%s%s%s%s",
-                     len ? ", " : "", x ? x->name : "", x && y ? "/" : "", y ? y->name : "",
-                     (x && x->when == KM_EMPTY) || (y && y->when == KM_EMPTY) ? "*" : "");
+        int empty = (x && x->when == KM_EMPTY) || (y && y->when == KM_EMPTY);
+        w = snprintf(buf + len, cap > len ? cap - len : 0, "%s%s%s%s%s%s",
+                     len ? ", " : "", empty ? "(" : "", x ? x->name : "", x && y ? "/" : "",
+                     y ? y->name : "", empty ? ")" : "");
         if (w < 0) break;
         len += (size_t)w;
         if (len >= cap) { len = cap ? cap - 1 : 0; break; }

@@ -31,7 +31,7 @@ typedef enum {
     ACT_TREE_HOME, ACT_TREE_END, ACT_TREE_PATH, ACT_TREE_COLLAPSE, ACT_TREE_SEARCH,
     ACT_TREE_COMPACT, ACT_TREE_VOTES, ACT_TREE_EXPORT_DOT, ACT_TREE_EXPORT_JSON,
     ACT_TREE_LEAVE, ACT_TREE_EXPORT_MD,
-    ACT_EXPORT_MD,
+    ACT_EXPORT_MD, ACT_MESSAGES,
     /* replay only (KM_REPLAY) */
     ACT_REPLAY_STEP, ACT_REPLAY_NODE, ACT_REPLAY_PAUSE,
     ACT__COUNT
@@ -59,11 +59,14 @@ int keymap_count(void);
 const keymap_entry *keymap_at(int i);
 /* One line saying what an action does. */
 const char *keymap_action_help(ui_action a);
-/* The keys bound to an action, e.g. "F1, ?*" (a '*' marks keys that act
+/* Replaces an action's help line (copied), for text only a higher layer
+ * knows: app/ lists the strategy registry under Ctrl-S this way. */
+void keymap_set_action_help(ui_action a, const char *text);
+/* The keys bound to an action, e.g. "F1, (?)" (brackets mark keys that act
  * only on an empty problem line). Returns the length written. */
 size_t keymap_keys_for(ui_action a, char *buf, size_t cap);
 /* Row i of the help overlay: the keys (paired actions such as n-/n+ share
- * a row: "F5/F6, -/+*") and what they do. Returns 0 past the last row.
+ * a row: "F5/F6, (-/+)") and what they do. Returns 0 past the last row.
  * Every action appears in exactly one row. */
 int keymap_help_row(int i, char *keys, size_t cap, const char **help);
 /* The first key name bound to an action, for hints ("F1"). */

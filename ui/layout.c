@@ -72,6 +72,21 @@ layout_tab layout_next_tab(layout_tab t, int want_side)
 
 int layout_has_border(ui_rect r) { return r.w >= 4 && r.h >= 3; }
 
+int layout_scroll(int lines, int page, int top, int *follow, int delta)
+{
+    int max_top = lines > page ? lines - page : 0;
+    top = (*follow ? max_top : top < max_top ? top : max_top) + delta;
+    if (top < 0) top = 0;
+    if (top >= max_top) {
+        *follow = delta > 0 || max_top == 0;
+        return max_top;
+    }
+    *follow = 0;
+    return top;
+}
+
+int layout_page_step(int page) { return page > 2 ? page - 1 : 1; }
+
 ui_rect layout_inner(ui_rect r)
 {
     if (!layout_has_border(r)) return r;

@@ -49,4 +49,15 @@ layout_tab layout_next_tab(layout_tab t, int want_side);
 ui_rect layout_inner(ui_rect r);
 int layout_has_border(ui_rect r);
 
+/* Settles a scrolled pane at draw time, from what the keys asked for: the
+ * first line shown of `lines` lines in a pane `page` rows high. top is
+ * where it was; delta the lines asked for since. Moving down onto the end
+ * (or a pane with nothing hidden) follows the stream again; moving up
+ * stops following. Handlers never read this result, so no key acts on a
+ * limit a frame computed. */
+int layout_scroll(int lines, int page, int top, int *follow, int delta);
+/* The lines one page-key moves in a pane page rows high: one row of
+ * overlap. */
+int layout_page_step(int page);
+
 #endif

@@ -7,17 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tutor/traits.h"
 #include "ui/keymap.h"
 #include "ui/paint.h"
 #include "ui/tree.h"
 
+/* The side pane lists samples and votes (else the run's nodes). */
 static int is_sc_like(const ui_screen *s, const view *v)
 {
     int count = 0;
-    if (!v->started) return s->strategy && strcmp(s->strategy, "sc") == 0;
+    if (!v->started) return (s->strategy_traits & STRAT_VOTES) != 0;
     view_focus_index(v, &count);
-    return v->tr.has_votes || count > 1 || v->n > 1 ||
-           (v->strategy[0] && strcmp(v->strategy, "sc") == 0);
+    return v->tr.has_votes || count > 1 || v->n > 1 || (v->strategy_traits & STRAT_VOTES);
 }
 
 /* One column of air on each side, when there is room for it. */
@@ -86,7 +87,9 @@ static void welcome(ui_screen *s, ui_rect in)
     const char *lines[6];
     int k = 0, y = in.y;
     wrap_lines w;
-    lines[k++] = "Type a math word problem below and press Enter.";
+    lines[k++] = s->task ? "Type a Game of 24 puzzle below, four numbers such as 4 9 10 13, "
+                           "and press Enter: make 24 with each number once."
+                         : "Type a math word problem below and press Enter.";
     lines[k++] = "";
     snprintf(buf, sizeof buf, "The model will solve it with the %s strategy; its reasoning "
              "streams here as it is written.", s->strategy ? s->strategy : "chosen");
@@ -105,10 +108,24 @@ static void welcome(ui_screen *s, ui_rect in)
     wrap_done(&w);
 }
 
+/* The Thinking pane's first line for this frame: the scroll the keys
+ * asked for, settled against this many lines (layout_scroll). */
+static int settle_top(view *v, int lines, int page)
+{
+    int max_top = lines > page ? lines - page : 0, top;
+    if (v->scroll_asked) {
+        v->scroll = layout_scroll(lines, page, v->scroll, &v->follow,
+                                  v->scroll_lines + v->scroll_pages * layout_page_step(page));
+        v->scroll_asked = v->scroll_lines = v->scroll_pages = 0;
+    }
+    top = v->follow ? max_top : (v->scroll > max_top ? max_top : v->scroll);
+    return top < 0 ? 0 : top;
+}
+
 /* The path to the node Enter picked in the tree: the problem, then each
  * step with the checker's marks. Re-made each frame (a path is short), so
  * a step still streaming shows as it grows. */
-static void path_view(ui_screen *s, const view *v, ui_rect r)
+static void path_view(ui_screen *s, view *v, ui_rect r)
 {
     const glyphs *g = paint_glyphs(s->utf8);
     ui_rect in = padded(layout_inner(r));
@@ -121,12 +138,9 @@ static void path_view(ui_screen *s, const view *v, ui_rect r)
     if (!text || in.w <= 0 || in.h <= 0) { free(text); return; }
     wrap_init(&w);
     text_wrap(&w, text, strlen(text), 0, in.w, 0);
-    s->page = in.h;
-    s->max_top = w.n > in.h ? w.n - in.h : 0;
-    top = v->follow ? s->max_top : (v->scroll > s->max_top ? s->max_top : v->scroll);
-    s->top = top < 0 ? 0 : top;
-    for (int row = 0; row < in.h && s->top + row < w.n; row++) {
-        const wrap_line *l = &w.v[s->top + row];
+    top = settle_top(v, w.n, in.h);
+    for (int row = 0; row < in.h && top + row < w.n; row++) {
+        const wrap_line *l = &w.v[top + row];
         const char *line = text + l->off;
         ui_role role = !strncmp(line, "Problem:", 8) || !strncmp(line, "Answer:", 7) ? ROLE_TITLE
                      : strstr(line, g->cross) && strncmp(g->cross, "x", 1) ? ROLE_NODE_WRONG
@@ -137,7 +151,7 @@ static void path_view(ui_screen *s, const view *v, ui_rect r)
     free(text);
 }
 
-void pane_thinking(ui_screen *s, const view *v, ui_rect r)
+void pane_thinking(ui_screen *s, view *v, ui_rect r)
 {
     const glyphs *g = paint_glyphs(s->utf8);
     int id = view_focus(v);
@@ -188,7 +202,7 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
      * one line unless the user opened it (a key toggles): the answer is what
      * to read. The built-in model's "thinking" is its worked steps, the
      * lesson itself, so it stays open. */
-    int folded = na > 0 && nb > 0 && !v->think_open && strcmp(v->model, "builtin") != 0;
+    int folded = na > 0 && nb > 0 && !v->think_open && !(v->model_caps & CAP_RAW_FORMAT);
     if (folded) na = 1;
     nsep = na && nb ? 1 : 0;
     total = na + nsep + nb;
@@ -199,11 +213,7 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
         else if (!n->error)
             paint_str(in.y, in.x, in.w, "(no text)", ROLE_DIM);
     }
-    s->page = in.h;
-    s->max_top = total > in.h ? total - in.h : 0;
-    top = v->follow ? s->max_top : (v->scroll > s->max_top ? s->max_top : v->scroll);
-    if (top < 0) top = 0;
-    s->top = top;
+    top = settle_top(v, total, in.h);
     for (int row = 0; row < in.h && top + row < total; row++) {
         int i = top + row;
         if (folded && i == 0) {
@@ -251,7 +261,7 @@ void pane_thinking(ui_screen *s, const view *v, ui_rect r)
     /* where the view is, on the top border, only when it does not follow */
     if (total > in.h && !v->follow) {
         snprintf(foot, sizeof foot, " %s%s %d-%d/%d ",
-                 top > 0 ? g->up : "", top < s->max_top ? g->down : "",
+                 top > 0 ? g->up : "", top + in.h < total ? g->down : "",
                  top + 1, top + in.h < total ? top + in.h : total, total);
         if (text_width(title, strlen(title)) + text_width(foot, strlen(foot)) + 8 < r.w)
             paint_box_tag(r, foot, ROLE_NOTICE);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tutor/traits.h"
 #include "ui/curses.h"
 #include "ui/input.h"
 #include "ui/keymap.h"
@@ -62,15 +63,24 @@ void screen_overlay(ui_screen *s, ui_overlay o, const char *title, char *text)
     free(s->overlay_text);
     s->overlay_text = text;
     s->overlay = o;
-    s->overlay_top = 0;
+    s->overlay_top = s->overlay_lines = s->overlay_pages = 0;
     snprintf(s->overlay_title, sizeof s->overlay_title, "%s", title ? title : "");
 }
 
-void screen_scroll_overlay(ui_screen *s, int delta)
+void screen_scroll_overlay(ui_screen *s, int lines, int pages)
 {
-    s->overlay_top += delta;
-    if (s->overlay_top > s->overlay_max) s->overlay_top = s->overlay_max;
-    if (s->overlay_top < 0) s->overlay_top = 0;
+    s->overlay_lines += lines;
+    s->overlay_pages += pages;
+}
+
+/* The overlay's first line this frame; returns the last possible one. */
+static int settle_overlay(ui_screen *s, int lines, int page)
+{
+    int follow = 0;
+    s->overlay_top = layout_scroll(lines, page, s->overlay_top, &follow,
+                                   s->overlay_lines + s->overlay_pages * layout_page_step(page));
+    s->overlay_lines = s->overlay_pages = 0;
+    return lines > page ? lines - page : 0;
 }
 
 /* ---- status line ---- */
@@ -107,8 +117,18 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
         return;
     }
     if (msg) {
-        paint_str(r.y, x + 1, r.x + r.w - rw - x - 1, msg,
-                  v->msg_role == ROLE_STATUS_ERROR ? ROLE_STATUS_ERROR : ROLE_STATUS);
+        /* a message too long for the row says where to read it whole */
+        ui_role role = v->msg_role == ROLE_STATUS_ERROR ? ROLE_STATUS_ERROR : ROLE_STATUS;
+        int avail = r.x + r.w - rw - x - 1, hw;
+        char hint[48];
+        snprintf(hint, sizeof hint, " (%s: all)", keymap_first_key(ACT_MESSAGES));
+        hw = text_width(hint, strlen(hint));
+        if (text_width(msg, strlen(msg)) > avail && avail > 2 * hw) {
+            int w = paint_str(r.y, x + 1, avail - hw, msg, role);
+            paint_str(r.y, x + 1 + w, hw, hint, ROLE_STATUS);
+        } else {
+            paint_str(r.y, x + 1, avail, msg, role);
+        }
         return;
     }
     if (v->running && v->retry[0]) {
@@ -125,6 +145,7 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
         const char *model = busy && v->model[0] ? v->model : (s->model ? s->model : "");
         const char *strat = busy ? v->strategy : (s->strategy ? s->strategy : "");
         int n = busy ? v->n : s->n, k;
+        unsigned traits = busy ? v->strategy_traits : s->strategy_traits;
         double t = busy ? v->temperature : s->temperature;
         memset(seg, 0, sizeof seg);
         if (s->replay) snprintf(seg[SEG_REPLAY], sizeof seg[0], "%s", s->replay);
@@ -134,7 +155,7 @@ static void status_line(ui_screen *s, const view *v, ui_rect r, double now)
             snprintf(seg[SEG_WARN], sizeof seg[0], "%s", "INSECURE: TLS not verified");
         k = snprintf(seg[SEG_STRAT], sizeof seg[0], "%s%s",
                      (busy ? v->task : s->task) ? "24: " : "", strat);
-        if (n > 1 || strcmp(strat, "sc") == 0)
+        if (traits & STRAT_USES_N)
             k += snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " n=%d", n);
         if (t >= 0) k += snprintf(seg[SEG_STRAT] + k, sizeof seg[0] - (size_t)k, " T=%.1f", t);
         if (s->think_setting)
@@ -212,8 +233,8 @@ static void tab_bar(ui_screen *s, const view *v, ui_rect r, int flags)
     int x = r.x;
     if (v->started && view_has_tree(v) && !v->tr.has_votes)
         names[TAB_SIDE] = "Tree";
-    else if (!(v->started ? v->tr.has_votes || !strcmp(v->strategy, "sc")
-                          : s->strategy && !strcmp(s->strategy, "sc")))
+    else if (!(v->started ? v->tr.has_votes || (v->strategy_traits & STRAT_VOTES)
+                          : (s->strategy_traits & STRAT_VOTES)))
         names[TAB_SIDE] = "Run";
     paint_fill(r.y, r.x, r.w, ROLE_TAB);
     for (int t = 0; t < TAB__COUNT; t++) {
@@ -278,7 +299,7 @@ static void help_overlay(ui_screen *s)
     int n = 0, keyw = 0, total = 0, narrow, boxw;
     static const char *const footer[] = {
         "",
-        "* only when the problem line is empty",
+        "(key) only when the problem line is empty",
         "tree: only while the tree pane has the keys (Ctrl-T or F9; Esc gives them back)",
         "Problem line: emacs keys (Ctrl-A/E/K/U/W, Alt-B/F), Up/Down for history, "
         "Ctrl-R to search it.",
@@ -307,17 +328,15 @@ static void help_overlay(ui_screen *s)
     in = layout_inner(r);
     paint_clear(r, ROLE_HELP);
     paint_box(g, r, "Keys", ROLE_TITLE);
-    s->overlay_page = in.h;
-    s->overlay_max = total > in.h ? total - in.h : 0;
-    if (s->overlay_top > s->overlay_max) s->overlay_top = s->overlay_max;
+    int max = settle_overlay(s, total, in.h);
     for (int row = 0; row < in.h && s->overlay_top + row < total; row++) {
         const help_line *l = &lines[s->overlay_top + row];
         int y = in.y + row;
         if (l->key) paint_str(y, in.x + 1, keyw, l->key, ROLE_HELP_KEY);
         paint_text(y, in.x + l->indent, in.w - l->indent, l->s, l->len, l->role);
     }
-    if (s->overlay_max > 0)
-        paint_box_footer(g, r, s->overlay_top < s->overlay_max ? " more: PgDn " : " PgUp ",
+    if (max > 0)
+        paint_box_footer(g, r, s->overlay_top < max ? " more: PgDn " : " PgUp ",
                          ROLE_NOTICE);
 }
 
@@ -333,14 +352,12 @@ static void text_overlay(ui_screen *s)
     if (in.w <= 0 || in.h <= 0) return;
     wrap_init(&w);
     text_wrap(&w, t, strlen(t), 0, in.w - 1, 0);
-    s->overlay_page = in.h;
-    s->overlay_max = w.n > in.h ? w.n - in.h : 0;
-    if (s->overlay_top > s->overlay_max) s->overlay_top = s->overlay_max;
+    int max = settle_overlay(s, w.n, in.h);
     for (int row = 0; row < in.h && s->overlay_top + row < w.n; row++) {
         wrap_line *l = &w.v[s->overlay_top + row];
         paint_text(in.y + row, in.x + 1, in.w - 1, t + l->off, l->len, ROLE_HELP);
     }
-    paint_box_footer(g, r, s->overlay_max > 0 ? " PgUp/PgDn  Esc closes " : " Esc closes ", ROLE_NOTICE);
+    paint_box_footer(g, r, max > 0 ? " PgUp/PgDn  Esc closes " : " Esc closes ", ROLE_NOTICE);
     wrap_done(&w);
 }
 
@@ -381,7 +398,6 @@ static void too_small(const ui_screen *s, const layout *l)
 void screen_new_run(ui_screen *s)
 {
     s->wrap_node = -1;
-    s->top = s->max_top = 0;
 }
 
 void screen_draw(ui_screen *s, view *v, double now)
@@ -418,7 +434,7 @@ void screen_draw(ui_screen *s, view *v, double now)
     input_line(l->input, &cy, &cx);
     status_line(s, v, l->status, now);
     if (s->overlay == OVERLAY_HELP) help_overlay(s);
-    else if (s->overlay == OVERLAY_PROMPT) text_overlay(s);
+    else if (s->overlay == OVERLAY_TEXT) text_overlay(s);
     if (s->overlay == OVERLAY_NONE && !s->quit_prompt && v->tree.searching) {
         curs_set(1);
         move(l->status.y, s->search_x < l->status.x + l->status.w ? s->search_x : l->status.w - 1);

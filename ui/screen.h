@@ -11,7 +11,8 @@
 #include "ui/text.h"
 #include "ui/view.h"
 
-typedef enum { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_PROMPT } ui_overlay;
+/* OVERLAY_TEXT shows the text given (the prompt, the message log). */
+typedef enum { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_TEXT } ui_overlay;
 
 typedef struct {
     wrap_lines lines;
@@ -29,6 +30,7 @@ typedef struct {
     /* The settings the next solve will use, shown in the status line
      * when no run is going. Borrowed. */
     const char *model, *strategy;
+    unsigned strategy_traits;   /* the strategy's STRAT_* traits */
     int n;
     double temperature;
     int task;                   /* 1: Game of 24 */
@@ -43,12 +45,12 @@ typedef struct {
     ui_overlay overlay;
     char overlay_title[128];
     char *overlay_text;         /* owned */
-    int overlay_top, overlay_page, overlay_max;
+    int overlay_top;            /* settled by each frame */
+    int overlay_lines, overlay_pages;   /* scrolling asked for since */
 
     /* Thinking pane: wrapped text of one node at one width. */
     int wrap_node, wrap_width;
     wrap_cache think, answer;
-    int top, page, max_top;     /* as of the last frame */
 } ui_screen;
 
 void screen_init(ui_screen *s, int utf8);
@@ -65,10 +67,12 @@ layout_tab screen_next_tab(const ui_screen *s);
 void screen_new_run(ui_screen *s);
 /* Takes ownership of text (may be NULL for the help overlay). */
 void screen_overlay(ui_screen *s, ui_overlay o, const char *title, char *text);
-void screen_scroll_overlay(ui_screen *s, int delta);
+/* Asks the overlay to scroll by lines plus pages; the next frame settles
+ * it against what the overlay holds at that size. */
+void screen_scroll_overlay(ui_screen *s, int lines, int pages);
 
 /* Panes (ui/panes.c), drawn by screen_draw. */
-void pane_thinking(ui_screen *s, const view *v, ui_rect r);
+void pane_thinking(ui_screen *s, view *v, ui_rect r);
 void pane_answer(ui_screen *s, const view *v, ui_rect r, int joined);
 void pane_answer_line(ui_screen *s, const view *v, ui_rect r);
 void pane_side(ui_screen *s, view *v, ui_rect r, double now);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tutor/mem.h"
 
@@ -36,11 +37,13 @@ void view_reset(view *v, double now)
     ui_role role = v->msg_role;
     double until = v->msg_until;
     int compact = v->tree.compact, think_open = v->think_open;
+    msglog *msgs = v->msgs;
     memcpy(msg, v->msg, sizeof msg);
     view_done(v);
     view_init(v);
     v->tree.compact = compact;
     v->think_open = think_open;
+    v->msgs = msgs;
     memcpy(v->msg, msg, sizeof msg);
     v->msg_role = role;
     v->msg_until = until;
@@ -80,6 +83,8 @@ static int apply(view *v, const event *ev, double now)
         v->n = ev->n;
         v->temperature = ev->temperature;
         v->task = ev->task;
+        v->strategy_traits = ev->strategy_traits;
+        v->model_caps = ev->model_caps;
         v->running = 1;
         v->started = 1;
         if (v->t_start == 0) v->t_start = now;
@@ -138,6 +143,13 @@ static int apply(view *v, const event *ev, double now)
     return 1;
 }
 
+void view_scroll(view *v, int lines, int pages)
+{
+    v->scroll_asked = 1;
+    v->scroll_lines += lines;
+    v->scroll_pages += pages;
+}
+
 int view_followable(const view *v, int *ids, int cap)
 {
     int k = 0;
@@ -187,6 +199,7 @@ void view_cycle(view *v, int delta)
         const trace_node *n = trace_cget(&v->tr, v->focus);
         v->follow = n && n->status == NS_STREAMING;
         v->scroll = 0;
+        v->scroll_asked = v->scroll_lines = v->scroll_pages = 0;
     }
 }
 
@@ -227,6 +240,8 @@ void view_message(view *v, ui_role role, double now, double secs, const char *fm
     va_end(ap);
     v->msg_role = role;
     v->msg_until = secs > 0 ? now + secs : 0;
+    if (v->msgs)
+        msglog_add(v->msgs, role, time(NULL), v->msg);
 }
 
 const char *view_current_message(const view *v, double now)

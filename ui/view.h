@@ -9,6 +9,7 @@
 #define PONDER_UI_VIEW_H
 #include "tutor/export.h"
 #include "tutor/trace.h"
+#include "ui/msglog.h"
 #include "ui/theme.h"
 #include "ui/tree.h"
 
@@ -19,6 +20,7 @@ typedef struct {
     char strategy[32], model[256];
     int n;
     int task;               /* the run is a Game of 24 puzzle */
+    unsigned strategy_traits, model_caps;   /* from run_start (tutor/traits.h) */
     double temperature;
     double t_start, t_end;  /* monotonic seconds; t_end 0 while running */
     long elapsed_ms;        /* from EV_DONE */
@@ -40,13 +42,18 @@ typedef struct {
     int focus;
     int follow;             /* stick to the bottom as text streams */
     int scroll;             /* first shown line when !follow */
+    /* Scrolling asked for by keys since the last frame, which settles it
+     * (layout_scroll) once the pane's lines are known. */
+    int scroll_asked, scroll_lines, scroll_pages;
     int path_node;          /* >= 0: the Thinking pane shows the path to this
                              * node (Enter in the tree) instead of a sample */
 
     tree_view tree;         /* the side pane's tree (ui/tree.h) */
     event_log log;          /* every event of the current run, in order */
 
-    /* One transient message for the status line. */
+    /* One transient message for the status line; each is also kept
+     * whole in msgs (borrowed, may be NULL), which outlives runs. */
+    msglog *msgs;
     char msg[512];
     ui_role msg_role;
     double msg_until;       /* 0: until replaced */
@@ -72,6 +79,9 @@ int view_focus(const view *v);
 int view_focus_index(const view *v, int *count);
 /* Moves the focus by delta (wraps around); leaves the path view. */
 void view_cycle(view *v, int delta);
+/* Asks the Thinking pane to scroll by lines plus pages; the next frame
+ * settles it. */
+void view_scroll(view *v, int lines, int pages);
 
 /* 1 when the side pane should show the run's tree (tree_wanted). */
 int view_has_tree(const view *v);

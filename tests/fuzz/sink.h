@@ -1,5 +1,5 @@
 /* sink: a model_sink for the stream targets that checks what reaches it:
- * every delta is clean UTF-8 (as models/utf8.h promises), answer text
+ * every delta is clean UTF-8 (as tutor/utf8.h promises), answer text
  * never holds a <think> tag (models/thinksplit.h), and each sample ends
  * exactly once, after its last delta. */
 #ifndef PONDER_FUZZ_SINK_H
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "models/model.h"
-#include "models/utf8.h"
+#include "tutor/utf8.h"
 #include "tests/fuzz/fuzz.h"
 
 #define SINK_MAX 4

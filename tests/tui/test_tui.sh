@@ -204,4 +204,72 @@ check "C locale: ASCII borders" ascii '^\+ Thinking -+\+' 10
 T send-keys -t ascii C-d
 check_exit "C locale quit" ascii
 
+
+# ---- notices: cut on the status line, whole in the message log (Alt-L);
+# ---- a new run clears the last one's; the 24 prompt; the help overlay ----
+start_ponder notes 1 C.UTF-8 --model builtin -s sc --seed 7
+T resize-window -t notes -x 100 -y 50
+check "help: starts with the welcome" notes 'Type a math word problem' 10
+T send-keys -t notes C-g
+check "24 mode: the welcome asks for a puzzle" notes 'Type a Game of 24 puzzle' 5
+if screen notes | grep -q 'Type a math word problem'; then
+    bad "24 mode: no word-problem prompt left" "$(screen notes)"
+else ok "24 mode: no word-problem prompt left"; fi
+T send-keys -t notes C-g
+T send-keys -t notes F1
+check "help: Ctrl-S lists all 8 strategies" notes 'switch strategy: direct, cot, fewshot, sc' 5
+check "help: the rest of the strategies" notes 'bon, beam, tot, mcts' 5
+if screen notes | grep -qF '**'; then bad "help: no key reads **" "$(screen notes)"
+else ok "help: no key reads **"; fi
+check "help: the message log's key is listed" notes 'Alt-L .*message log' 5
+T send-keys -t notes Escape
+ZEBRA="The quixotic zebra juggled 17 xylophones beside purple volcanoes while giraffes danced. How many?"
+T send-keys -t notes -l "$ZEBRA"
+T send-keys -t notes Enter
+check "notice: cut on the status line, with the log's key" notes 'outside what the built-in model knows.*\(Alt-L: all\)' 30
+T send-keys -t notes M-l
+check "message log: Alt-L opens it" notes 'Messages \([0-9]+\), oldest first' 5
+check "message log: the notice is there whole" notes '\(--model openai:NAME\)\.' 5
+T send-keys -t notes Escape
+wait_for notes 'Messages \(' 1
+if screen notes | grep -q 'Messages ('; then bad "message log: Esc closes it" "$(screen notes)"
+else ok "message log: Esc closes it"; fi
+T send-keys -t notes C-d
+check_exit "notes quit" notes
+
+# a new run clears the last problem's notice (cot: one fast sample each)
+start_ponder stale 1 C.UTF-8 --model builtin -s cot --seed 7
+T send-keys -t stale -l "$ZEBRA"
+T send-keys -t stale Enter
+check "notice: the status line shows it" stale 'outside what the built-in model knows' 30
+check "notice: the first run ends" stale 'Thinking \(done\)' 30
+T send-keys -t stale -l "A bakery has 45 croissants. They sell 12 in the morning, receive a delivery of 30 at noon, then sell 18 in the afternoon. How many croissants remain?"
+T send-keys -t stale Enter
+# right after the next run's steps: the old notice (6 s long) must be gone
+if wait_for stale '45 - 12 = 33' 30 && ! screen stale | tail -1 | grep -q 'outside what'; then
+    ok "the next run clears the last problem's notice"
+else bad "the next run clears the last problem's notice" "$(screen stale)"; fi
+T send-keys -t stale M-l
+check "message log: keeps the old notice after the next run" stale '[0-9]{2}:[0-9]{2}:[0-9]{2}  This problem is outside what' 5
+T send-keys -t stale Escape
+T send-keys -t stale C-d
+check_exit "stale quit" stale
+
+# ---- a replay: the keys that set up a run say so and change nothing ----
+run=$(ls "$tmp"/notes/data/ponder/runs/*.jsonl 2>/dev/null | head -n1)
+if [ -z "$run" ]; then bad "replay: the session saved its runs" "$(ls -R "$tmp/notes")"
+else
+    start_ponder rp 1 C.UTF-8 replay --speed 0 "$run"
+    check "replay: the saved run ends" rp 'replay: end of the run' 10
+    T send-keys -t rp +
+    check "replay: + says a replay's settings stay as recorded" rp 'settings stay as recorded' 5
+    if screen rp | grep -q 'n=11'; then bad "replay: + does not change n" "$(screen rp)"
+    else ok "replay: + does not change n"; fi
+    T send-keys -t rp C-s
+    if screen rp | grep -q 'strategy bon'; then bad "replay: Ctrl-S does not switch strategy" "$(screen rp)"
+    else ok "replay: Ctrl-S does not switch strategy"; fi
+    T send-keys -t rp C-d
+    check_exit "replay quit" rp
+fi
+
 finish

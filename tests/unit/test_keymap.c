@@ -93,11 +93,13 @@ static void test_help_keys(void **state)
     (void)state;
     char buf[128];
     keymap_keys_for(ACT_HELP, buf, sizeof buf);
-    assert_string_equal(buf, "F1, ?*");
+    assert_string_equal(buf, "F1, (?)");
     keymap_keys_for(ACT_SUBMIT, buf, sizeof buf);
     assert_string_equal(buf, "Enter");                       /* three codes, one name */
     keymap_keys_for(ACT_NEXT_SAMPLE, buf, sizeof buf);
-    assert_string_equal(buf, "Tab, Right*");
+    assert_string_equal(buf, "Tab, (Right)");
+    keymap_keys_for(ACT_THINK, buf, sizeof buf);
+    assert_string_equal(buf, "F11, (*)");                  /* was "F11, **" */
     assert_string_equal(keymap_first_key(ACT_HELP), "F1");
     /* a short buffer is cut, still terminated */
     size_t len = keymap_keys_for(ACT_NEXT_SAMPLE, buf, 5);
@@ -120,8 +122,10 @@ static void test_help_rows(void **state)
         rows++;
     }
     assert_true(rows < ACT__COUNT - 1);             /* some were paired */
-    assert_non_null(strstr(all, "F5/F6, -/+*|"));
-    assert_non_null(strstr(all, "Tab/Shift-Tab, Right/Left*|"));
+    assert_non_null(strstr(all, "F5/F6, (-/+)|"));
+    assert_non_null(strstr(all, "F11, (*)|"));
+    assert_null(strstr(all, "**"));
+    assert_non_null(strstr(all, "Tab/Shift-Tab, (Right/Left)|"));
     assert_non_null(strstr(all, "PgUp/PgDn|"));
     /* every key name of the table shows up somewhere */
     for (int i = 0; i < keymap_count(); i++)

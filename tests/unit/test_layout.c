@@ -152,6 +152,34 @@ static void test_inner(void **state)
     assert_int_equal(in.h, 2);
 }
 
+/* Scroll limits are the layout's, settled at draw time from what keys
+ * asked for: the handlers never read a limit a frame computed. */
+static void test_scroll(void **state)
+{
+    (void)state;
+    int follow = 1;
+    /* 100 lines in 10 rows, following: up one line leaves the end */
+    assert_int_equal(layout_scroll(100, 10, 0, &follow, -1), 89);
+    assert_int_equal(follow, 0);
+    /* down past the end follows again */
+    assert_int_equal(layout_scroll(100, 10, 89, &follow, 5), 90);
+    assert_int_equal(follow, 1);
+    /* up past the start stops at 0 */
+    follow = 0;
+    assert_int_equal(layout_scroll(100, 10, 3, &follow, -50), 0);
+    assert_int_equal(follow, 0);
+    /* a stale top beyond the end (text got shorter) is clamped first */
+    assert_int_equal(layout_scroll(20, 10, 50, &follow, -1), 9);
+    /* nothing hidden: always follows */
+    follow = 0;
+    assert_int_equal(layout_scroll(5, 10, 0, &follow, -3), 0);
+    assert_int_equal(follow, 1);
+    /* a page keeps one row of overlap; tiny panes still move */
+    assert_int_equal(layout_page_step(10), 9);
+    assert_int_equal(layout_page_step(2), 1);
+    assert_int_equal(layout_page_step(0), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_tabs),
         cmocka_unit_test(test_sweep),
         cmocka_unit_test(test_inner),
+        cmocka_unit_test(test_scroll),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

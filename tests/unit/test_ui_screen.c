@@ -13,9 +13,12 @@
 
 #include <cmocka.h>
 
+#include "app/tui.h"
+#include "strategies/strategy.h"
 #include "tests/fixtures/tree_run.h"
 #include "ui/curses.h"
 #include "ui/input.h"
+#include "tutor/traits.h"
 #include "ui/screen.h"
 #include "ui/text.h"
 #include "ui/theme.h"
@@ -67,6 +70,7 @@ static void sc_run(view *v)
     ev = event_make(EV_RUN_START);
     ev.text = "A bakery has 45 croissants. It sells 12, bakes 30 more, then sells 18. How many?";
     ev.strategy = "sc";
+    ev.strategy_traits = STRAT_USES_N | STRAT_VOTES;
     ev.model = "openai:test";
     ev.n = 10;
     ev.temperature = 0.8;
@@ -161,6 +165,7 @@ static void test_80x24(void **state)
     screen_init(&s, 1);
     s.model = "openai:test";
     s.strategy = "sc";
+    s.strategy_traits = STRAT_USES_N | STRAT_VOTES;
     s.n = 10;
     s.temperature = 0.8;
     draw_at(&s, &v, 80, 24);
@@ -223,6 +228,7 @@ static void test_80x24(void **state)
     screen_done(&s);
     screen_init(&s, 0);
     s.strategy = "sc";
+    s.strategy_traits = STRAT_USES_N | STRAT_VOTES;
     draw_at(&s, &v, 80, 24);
     grab(text, sizeof text);
     assert_true(text[0] == '+');
@@ -243,12 +249,13 @@ static void test_every_size(void **state)
     for (int utf8 = 0; utf8 <= 1; utf8++) {
         screen_init(&s, utf8);
         s.strategy = "sc";
+        s.strategy_traits = STRAT_USES_N | STRAT_VOTES;
         s.model = "openai:a-rather-long-model-name-for-the-status-line";
         s.n = 10;
         s.temperature = 0.8;
         for (int o = 0; o < 3; o++) {
             if (o == 1) screen_overlay(&s, OVERLAY_HELP, "Keys", NULL);
-            if (o == 2) screen_overlay(&s, OVERLAY_PROMPT, "Prompt",
+            if (o == 2) screen_overlay(&s, OVERLAY_TEXT, "Prompt",
                                        strdup("[system] You are a tutor.\n[user] A bakery..."));
             for (int cols = 1; cols <= 130; cols += (cols < 30 ? 1 : 7))
                 for (int rows = 1; rows <= 45; rows += (rows < 16 ? 1 : 5)) {
@@ -301,6 +308,7 @@ static void test_tree_pane(void **state)
     tree_run(apply_ev, &v, 1);
     screen_init(&s, 1);
     s.strategy = "tot";
+    s.strategy_traits = STRAT_USES_N | STRAT_TREE | STRAT_STEPS;
     draw_at(&s, &v, 100, 30);
     grab(text, sizeof text);
     assert_non_null(strstr(text, "Tree \xe2\x80\x94 9 nodes"));
@@ -362,6 +370,7 @@ static void test_tree_and_votes(void **state)
     tally_done(&t);
     screen_init(&s, 1);
     s.strategy = "mcts";
+    s.strategy_traits = STRAT_USES_N | STRAT_TREE | STRAT_STEPS;
     draw_at(&s, &v, 120, 40);
     grab(text, sizeof text);
     assert_non_null(strstr(text, "Tree \xe2\x80\x94 9 nodes"));
@@ -409,10 +418,72 @@ static void test_tree_and_votes(void **state)
     view_done(&v);
 }
 
+/* The help overlay lists every strategy of the registry under Ctrl-S
+ * (it once named 4 of the 8), and no key reads "**". */
+static void test_help_overlay(void **state)
+{
+    (void)state;
+    ui_screen s;
+    view v;
+    char text[16384];
+    view_init(&v);
+    tui_help_init();
+    screen_init(&s, 1);
+    screen_overlay(&s, OVERLAY_HELP, "Keys", NULL);
+    draw_at(&s, &v, 100, 60);
+    grab(text, sizeof text);
+    assert_non_null(strstr(text, "switch strategy"));
+    for (int i = 0; strategy_at(i); i++) {
+        char word[40];
+        snprintf(word, sizeof word, " %s", strategy_at(i)->name);
+        if (!strstr(text, word)) fail_msg("help lacks %s:\n%s", word, text);
+    }
+    assert_non_null(strstr(text, "F11, (*)"));
+    assert_null(strstr(text, "**"));
+    assert_non_null(strstr(text, "Alt-L"));
+    screen_done(&s);
+    view_done(&v);
+}
+
+/* The message log keeps every message whole, oldest first, without
+ * repeats, and only the newest MSGLOG_CAP. */
+static void test_message_log(void **state)
+{
+    (void)state;
+    msglog l;
+    view v;
+    char *t;
+    msglog_init(&l);
+    view_init(&v);
+    v.msgs = &l;
+    view_message(&v, ROLE_STATUS, 1.0, 6, "%s", "first");
+    view_message(&v, ROLE_STATUS, 1.0, 6, "%s", "first");    /* a repeat */
+    view_reset(&v, 2.0);                                       /* outlives the run */
+    view_message(&v, ROLE_STATUS_ERROR, 2.0, 6, "a long notice %s", "that the status line cuts");
+    assert_int_equal(msglog_count(&l), 2);
+    t = msglog_text(&l);
+    assert_non_null(strstr(t, "first"));
+    assert_non_null(strstr(t, "a long notice that the status line cuts"));
+    assert_true(strstr(t, "first") < strstr(t, "a long notice"));
+    free(t);
+    for (int i = 0; i < MSGLOG_CAP + 5; i++) {
+        char m[16];
+        snprintf(m, sizeof m, "m%d", i);
+        msglog_add(&l, ROLE_STATUS, 0, m);
+    }
+    assert_int_equal(msglog_count(&l), MSGLOG_CAP);
+    assert_string_equal(msglog_at(&l, 0)->text, "m5");
+    assert_string_equal(msglog_at(&l, MSGLOG_CAP - 1)->text, "m204");
+    view_done(&v);
+    msglog_done(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_80x24),
+        cmocka_unit_test(test_help_overlay),
+        cmocka_unit_test(test_message_log),
         cmocka_unit_test(test_every_size),
         cmocka_unit_test(test_tree_pane),
         cmocka_unit_test(test_tree_and_votes),

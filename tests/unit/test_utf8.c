@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "models/utf8.h"
+#include "tutor/utf8.h"
 
 #define R "\xEF\xBF\xBD"        /* U+FFFD */
 
@@ -158,6 +158,51 @@ static void test_stream_holds_back(void **s)
     free(o);
 }
 
+/* The one encoder: every length at its edges, and what is not a
+ * character (surrogates, beyond U+10FFFF) refused. Each encoding decodes
+ * back through the cleaner unchanged. */
+static void test_encode(void **state)
+{
+    (void)state;
+    static const struct { unsigned cp; int n; const char *bytes; } cases[] = {
+        { 0x0, 1, "\x00" }, { 0x41, 1, "A" }, { 0x7F, 1, "\x7f" },
+        { 0x80, 2, "\xc2\x80" }, { 0xE9, 2, "\xc3\xa9" }, { 0x7FF, 2, "\xdf\xbf" },
+        { 0x800, 3, "\xe0\xa0\x80" }, { 0xD7FF, 3, "\xed\x9f\xbf" },
+        { 0xE000, 3, "\xee\x80\x80" }, { 0xFFFD, 3, "\xef\xbf\xbd" }, { 0xFFFF, 3, "\xef\xbf\xbf" },
+        { 0x10000, 4, "\xf0\x90\x80\x80" }, { 0x1F600, 4, "\xf0\x9f\x98\x80" },
+        { 0x10FFFF, 4, "\xf4\x8f\xbf\xbf" },
+    };
+    char out[4];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = utf8_encode(cases[i].cp, out);
+        assert_int_equal(n, cases[i].n);
+        assert_memory_equal(out, cases[i].bytes, (size_t)n);
+        if (cases[i].cp >= 0xA0 || (cases[i].cp >= 0x20 && cases[i].cp < 0x7F)) {   /* not controls */
+            char back[16];
+            assert_int_equal(utf8_clean(back, out, (size_t)n), (size_t)n);
+            assert_memory_equal(back, out, (size_t)n);
+        }
+    }
+    for (unsigned cp = 0xD800; cp <= 0xDFFF; cp++)
+        assert_int_equal(utf8_encode(cp, out), 0);
+    assert_int_equal(utf8_encode(0x110000, out), 0);
+    assert_int_equal(utf8_encode(0xFFFFFFFFu, out), 0);
+}
+
+/* repair keeps controls (JSON escapes them) and fixes only bad bytes. */
+static void test_repair(void **state)
+{
+    (void)state;
+    char out[64];
+    const char in[] = "a\tb\r\n\x1b[0m\xff\xed\xa0\x80z";
+    size_t n = utf8_repair(out, in, sizeof in - 1);
+    assert_string_equal(out, "a\tb\r\n\x1b[0m\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz");
+    assert_int_equal(n, strlen(out));
+    n = utf8_clean(out, in, sizeof in - 1);      /* clean drops them */
+    assert_null(strchr(out, '\r'));
+    assert_null(strchr(out, 0x1b));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +212,8 @@ int main(void)
         cmocka_unit_test(test_stream_splits),
         cmocka_unit_test(test_stream_holds_back),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_encode),
+        cmocka_unit_test(test_repair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* utf8: see utf8.h. Validation follows the well-formed byte table of the
  * Unicode standard (Table 3-7). */
-#include "models/utf8.h"
+#include "tutor/utf8.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,7 +52,7 @@ static int dropped(const unsigned char *s, int k)
 /* The core loop. With hold, stops before a truncated tail and returns how
  * many input bytes were consumed in *used. */
 static size_t clean(char *dst, const unsigned char *s, size_t n, int hold,
-                    size_t *used)
+                    size_t *used, int keep_controls)
 {
     size_t i = 0, o = 0;
     while (i < n) {
@@ -66,7 +66,7 @@ static size_t clean(char *dst, const unsigned char *s, size_t n, int hold,
             i += (size_t)-k;
             continue;
         }
-        if (!dropped(s + i, k)) {
+        if (keep_controls || !dropped(s + i, k)) {
             memcpy(dst + o, s + i, (size_t)k);
             o += (size_t)k;
         }
@@ -80,7 +80,40 @@ static size_t clean(char *dst, const unsigned char *s, size_t n, int hold,
 
 size_t utf8_clean(char *dst, const char *s, size_t n)
 {
-    return clean(dst, (const unsigned char *)s, n, 0, NULL);
+    return clean(dst, (const unsigned char *)s, n, 0, NULL, 0);
+}
+
+size_t utf8_repair(char *dst, const char *s, size_t n)
+{
+    return clean(dst, (const unsigned char *)s, n, 0, NULL, 1);
+}
+
+int utf8_encode(unsigned cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            return 0;
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    if (cp > 0x10FFFF)
+        return 0;
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
 }
 
 char *utf8_sanitize(const char *s, size_t n, size_t *outlen)
@@ -113,7 +146,7 @@ char *utf8_stream_feed(utf8_stream *u, const char *s, size_t n, size_t *outlen)
     if (n)
         memcpy(tmp + u->npend, s, n);
     size_t used;
-    size_t len = clean(d, tmp, total, 1, &used);
+    size_t len = clean(d, tmp, total, 1, &used, 0);
     u->npend = total - used;           /* at most 3: a truncated prefix */
     memcpy(u->pend, tmp + used, u->npend);
     free(tmp);

@@ -1,4 +1,6 @@
-/* utf8: make bytes from the network safe to show and to store.
+/* utf8: the one home of UTF-8 encoding and cleaning (tutor/ depends on
+ * nothing, so every layer may use it). Bytes from the network are made
+ * safe to show and to store here.
  *
  * Sanitizing turns invalid UTF-8 into U+FFFD, one per maximal invalid
  * subpart (as Unicode recommends): bad lead bytes, stray continuation
@@ -9,13 +11,22 @@
  * C1 controls U+0080..U+009F. Everything else passes through unchanged.
  *
  * The output is at most 3 bytes per input byte. */
-#ifndef PONDER_UTF8_H
-#define PONDER_UTF8_H
+#ifndef PONDER_TUTOR_UTF8_H
+#define PONDER_TUTOR_UTF8_H
 #include <stddef.h>
 
 /* Writes the sanitized form of s[0..n) plus a NUL to dst, which must hold
  * 3*n + 1 bytes. Returns the length written (without the NUL). */
 size_t utf8_clean(char *dst, const char *s, size_t n);
+
+/* utf8_clean that keeps every control character: only invalid UTF-8
+ * becomes U+FFFD. For text whose own format escapes controls (JSON). */
+size_t utf8_repair(char *dst, const char *s, size_t n);
+
+/* The UTF-8 bytes of code point cp into out (no NUL). Returns 1 to 4, or
+ * 0 for what is not a character: a surrogate (U+D800..DFFF) or a value
+ * above U+10FFFF. */
+int utf8_encode(unsigned cp, char out[4]);
 
 /* The sanitized form as a new NUL-terminated string; caller frees. NULL
  * only if out of memory. outlen may be NULL. */
