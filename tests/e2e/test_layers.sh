@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 declare -A allowed=(
     [tutor]=""
     [lm]=""
-    [models]="lm/lm.h lm/scope.h tutor/event.h tutor/prompt.h tutor/trace.h tutor/traits.h tutor/utf8.h tutor/mem.h"
+    [models]="lm/lm.h lm/scope.h tutor/event.h tutor/prompt.h tutor/trace.h tutor/traits.h tutor/utf8.h tutor/mem.h tutor/slurp.h"
     [strategies]="models/model.h tutor/*"
     [ui]="tutor/*"
     [app]="ui/* strategies/* models/model.h tutor/* lm/curriculum.h lm/rng.h"
