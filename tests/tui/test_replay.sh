@@ -71,12 +71,12 @@ while read -r a x; do
     if wait_for r "$a [^ ]* +$c +[0-9]+%" 5; then ok "vote bar for $a with $c votes"
     else bad "vote bar for $a with $c votes" "$(screen r)"; fi
 done < <(printf '%s\n' "$out" | sed -n 's/^Votes: //p' | tr ',' '\n' | sed 's/^ *//')
-check "the status line says replay, file and speed" r "replay: ${file}.*instant" 10
-check "the status line shows the run's model and strategy" r "builtin.*sc n=10" 5
+check "the status line says replay, file and speed" r "replay: ${file}.*instant"
+check "the status line shows the run's model and strategy" r "builtin.*sc n=10"
 T send-keys -t r Tab
-check "Tab follows the next sample" r 'Thinking .* sample 2/10' 5
+check "Tab follows the next sample" r 'Thinking .* sample 2/10'
 T send-keys -t r M-m
-check "Alt-M writes the run up as Markdown" r 'wrote ponder-run-.*\.md' 5
+check "Alt-M writes the run up as Markdown" r 'wrote ponder-run-.*\.md'
 md=$(ls "$tmp"/work/ponder-run-*.md 2>/dev/null | head -n1)
 if [ -n "$md" ] && head -n1 "$md" | grep -q '^# ponder run: sc on builtin$' && grep -q "^\*\*$A\*\* ($K of $N votes" "$md"
 then ok "the Markdown file has the run and its answer"; else bad "the Markdown file has the run and its answer" "$(head -40 "$md" 2>&1)"; fi
@@ -87,28 +87,28 @@ for i in 0 1 2 3 4 5 6 7 8 9; do
     printf 'mine\n' > "$tmp/work/ponder-run-$(date -d "@$((now + i))" +%Y%m%d-%H%M%S).md"
 done
 T send-keys -t r M-m
-check "Alt-M onto an existing file asks before replacing it" r 'ponder-run-.*\.md exists: replace it\? \(y/n\)' 5
+check "Alt-M onto an existing file asks before replacing it" r 'ponder-run-.*\.md exists: replace it\? \(y/n\)'
 T send-keys -t r n
-check "n keeps the file" r 'not exported: ponder-run-.*\.md is kept' 5
+check "n keeps the file" r 'not exported: ponder-run-.*\.md is kept'
 if [ "$(grep -l '^mine$' "$tmp"/work/ponder-run-*.md | wc -l)" = 10 ]; then ok "the kept files are untouched"
 else bad "the kept files are untouched" "$(ls -la "$tmp/work")"; fi
 T send-keys -t r M-m
-check "Alt-M asks again" r 'exists: replace it\? \(y/n\)' 5
+check "Alt-M asks again" r 'exists: replace it\? \(y/n\)'
 T send-keys -t r y
-check "y replaces the file" r 'wrote ponder-run-.*\.md' 5
+check "y replaces the file" r 'wrote ponder-run-.*\.md'
 if [ "$(grep -l '^mine$' "$tmp"/work/ponder-run-*.md | wc -l)" = 9 ]; then ok "one file was replaced"
 else bad "one file was replaced" "$(ls -la "$tmp/work")"; fi
 T send-keys -t r -l "What is 2 + 2?"
 T send-keys -t r Enter
-check "a new problem during a replay is refused" r 'A replay has no model' 5
+check "a new problem during a replay is refused" r 'A replay has no model'
 T send-keys -t r C-u C-d
-check "Ctrl-D quits the replay with status 0" r 'PONDER_EXIT=0' 10
+check "Ctrl-D quits the replay with status 0" r 'PONDER_EXIT=0'
 
 # ---- step mode ----
 start s replay "$runs/$file" --speed 0.0005
-check "a slow replay starts" s "replay: $file .* ×0.0005" 10
+check "a slow replay starts" s "replay: $file .* ×0.0005"
 T send-keys -t s p
-check "p pauses" s "×0.0005 · paused" 5
+check "p pauses" s "×0.0005 · paused"
 T send-keys -t s n
 if wait_for s 'paused at event [0-9]+ of [0-9]+' 5; then
     e1=$(screen s | sed -n 's/.*paused at event \([0-9]*\) of.*/\1/p' | head -n1)
@@ -128,39 +128,39 @@ done
 if [ $reached = 1 ]; then ok "N runs on node by node to the end of the run"
 else bad "N runs on node by node to the end of the run" "$(screen s)"; fi
 T send-keys -t s C-d
-check "the step-mode replay quits cleanly" s 'PONDER_EXIT=0' 10
+check "the step-mode replay quits cleanly" s 'PONDER_EXIT=0'
 
 # ---- a truncated copy ----
 size=$(stat -c %s "$runs/$file")
 head -c $((size / 2)) "$runs/$file" >"$tmp/work/cut.jsonl"
 start c replay cut.jsonl --speed 0
-check "a truncated copy replays and says it was cut off" c 'cut off after [0-9]+ events' 10
-check "the Answer pane says the run was cut off, not that no number was read" c 'the run was cut off before it ended' 5
+check "a truncated copy replays and says it was cut off" c 'cut off after [0-9]+ events'
+check "the Answer pane says the run was cut off, not that no number was read" c 'the run was cut off before it ended'
 T send-keys -t c C-d
-check "the cut-off replay quits cleanly" c 'PONDER_EXIT=0' 10
+check "the cut-off replay quits cleanly" c 'PONDER_EXIT=0'
 
 # ---- a config or theme with a syntax error: named with its line, defaults used ----
 mkdir -p "$tmp/bad/config/ponder"
 printf '[ponder]\nstrategy = cot\n[ponder\n' >"$tmp/bad/config/ponder/config.ini"
 T new-session -d -s b1 -x 100 -y 30 "cd $tmp/work && env XDG_DATA_HOME=$tmp/bad/data \
     XDG_CONFIG_HOME=$tmp/bad/config XDG_STATE_HOME=$tmp/bad/state LC_ALL=C.UTF-8 $PONDER; sleep 600"
-check "a config syntax error is shown as file:line" b1 'config.ini:3: syntax error' 10
-check "and ponder starts" b1 'problem>' 5
+check "a config syntax error is shown as file:line" b1 'config.ini:3: syntax error'
+check "and ponder starts" b1 'problem>'
 printf '[colors]\ntitle = ultraviolet\n' >"$tmp/bad/bad.theme"
 printf '[ponder]\ntheme = %s\n' "$tmp/bad/bad.theme" >"$tmp/bad/config/ponder/config.ini"
 T new-session -d -s b2 -x 100 -y 30 "cd $tmp/work && env XDG_DATA_HOME=$tmp/bad/data \
     XDG_CONFIG_HOME=$tmp/bad/config XDG_STATE_HOME=$tmp/bad/state LC_ALL=C.UTF-8 $PONDER; sleep 600"
-check "a theme error is shown as file:line" b2 'bad.theme:2: ' 10
-check "and ponder starts with the default theme" b2 'problem>' 5
+check "a theme error is shown as file:line" b2 'bad.theme:2: '
+check "and ponder starts with the default theme" b2 'problem>'
 
 # ---- a transcript that cannot be written: said once, the run goes on ----
 mkdir -p "$tmp/ro/data" && touch "$tmp/ro/data/ponder"
 T new-session -d -s w -x 100 -y 30 "cd $tmp/work && env XDG_DATA_HOME=$tmp/ro/data \
     XDG_CONFIG_HOME=$tmp/ro/config XDG_STATE_HOME=$tmp/ro/state LC_ALL=C.UTF-8 $PONDER -m builtin -s cot; sleep 600"
-check "the TUI starts" w 'problem>' 10
+check "the TUI starts" w 'problem>'
 T send-keys -t w -l "$PROBLEM"
 T send-keys -t w Enter
-check "a transcript that cannot be written is said on the status line" w 'transcript not saved' 10
+check "a transcript that cannot be written is said on the status line" w 'transcript not saved'
 check "and the run still answers" w 'Answer +[0-9]' 20
 
 # ---- no such run ----
