@@ -18,26 +18,7 @@
 
 #include "models/model.h"
 #include "strategies/strategy.h"
-
-static model *open_json(const char *json)
-{
-    const char *dir = getenv("TMPDIR");
-    char path[512], spec[600];
-    snprintf(path, sizeof path, "%s/test_chains.XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t n = strlen(json);
-    assert_int_equal(write(fd, json, n), (ssize_t)n);
-    close(fd);
-    snprintf(spec, sizeof spec, "scripted:%s", path);
-    model_config cfg = { .spec = spec, .max_retries = -1 };
-    char err[512] = "";
-    model *m = model_open(&cfg, err, sizeof err);
-    unlink(path);
-    if (!m)
-        fail_msg("scripted model: %s", err);
-    return m;
-}
+#include "tests/fixtures/scripted_open.h"
 
 typedef struct {
     int votes, truncated;
@@ -103,7 +84,7 @@ static const trace_node *sample(const strategy_ctx *ctx, int i)
 static void test_truncated_never_votes(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [], \"rules\": [{\"contains\": \"step\", \"replies\": ["
         "\"45 - 12 = 33. The answer is 33.\","
         "\"45 - 12 = 34. Then 34 + 30 = 64. Then 64 and more and more words to 64\","
@@ -128,7 +109,7 @@ static void test_truncated_never_votes(void **state)
     model_close(m);
 
     /* cot: a single chain cut off gives no answer, and says why */
-    m = open_json("{\"caps\": [], \"rules\": [], \"default\": \"45 - 12 = 33. Then 33 + 30 = 63. Then 63 and more\"}");
+    m = scripted_open_json("{\"caps\": [], \"rules\": [], \"default\": \"45 - 12 = 33. Then 33 + 30 = 63. Then 63 and more\"}");
     o = (strategy_opts){ .name = "cot", .max_tokens = 6 };
     assert_int_equal(run(m, &ctx, &s, BAKERY, o), RUN_NO_ANSWER);
     assert_int_equal(s.truncated, 1);
@@ -145,7 +126,7 @@ static void test_truncated_never_votes(void **state)
 static void test_bon_checks_thinking_steps(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [\"thinking\"], \"rules\": ["
         "{\"contains\": \"step\", \"thinking\": \"4 * 6 = 22.\", \"replies\": [\"The answer is 22.\"]}]}");
     strategy_ctx ctx;
@@ -165,7 +146,7 @@ static void test_bon_checks_thinking_steps(void **state)
     trace_done(&ctx.trace);
     model_close(m);
 
-    m = open_json(
+    m = scripted_open_json(
         "{\"caps\": [\"thinking\"], \"rules\": ["
         "{\"contains\": \"step\", \"thinking\": \"4 - 6 = 0.\", \"replies\": [\"The answer is 0.\"]}]}");
     run(m, &ctx, &s, pencils, o);
@@ -179,7 +160,7 @@ static void test_bon_checks_thinking_steps(void **state)
 static void test_sc_marks_steps(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [], \"rules\": [{\"contains\": \"step\", \"replies\": ["
         "\"13 + 13 = 26. The answer is 23.\", \"13 + 13 = 26. The answer is 26.\","
         "\"13 + 13 = 25. The answer is 25.\"]}]}");
@@ -211,7 +192,7 @@ static void test_24_non_solution_is_no_answer(void **state)
         "{\"caps\": [], \"rules\": [], \"default\": \"8 * 8 = 64. 64 + 4 / 1 = 68.\\nAnswer: (8*8)+(4/1) = 24\"}";
     static const char *const strategies[] = { "sc", "cot", "bon" };
     for (size_t k = 0; k < sizeof strategies / sizeof *strategies; k++) {
-        model *m = open_json(json);
+        model *m = scripted_open_json(json);
         strategy_ctx ctx;
         seen s;
         strategy_opts o = { .name = strategies[k], .n = 3, .task = TASK_24 };
@@ -230,7 +211,7 @@ static void test_24_non_solution_is_no_answer(void **state)
     }
 
     /* 1 1 1 1 has no solution at all; the solver says so after the run */
-    model *m = open_json("{\"caps\": [], \"rules\": [], \"default\": \"Answer: (1+1)*(1+1) = 24\"}");
+    model *m = scripted_open_json("{\"caps\": [], \"rules\": [], \"default\": \"Answer: (1+1)*(1+1) = 24\"}");
     strategy_ctx ctx;
     seen s;
     strategy_opts o = { .name = "sc", .n = 2, .task = TASK_24 };
@@ -240,14 +221,14 @@ static void test_24_non_solution_is_no_answer(void **state)
     model_close(m);
 
     /* 0 0 0 0 is a puzzle like any other, with no solution */
-    m = open_json("{\"caps\": [], \"rules\": [], \"default\": \"Answer: (0+0)*(0+0) = 24\"}");
+    m = scripted_open_json("{\"caps\": [], \"rules\": [], \"default\": \"Answer: (0+0)*(0+0) = 24\"}");
     assert_int_equal(run(m, &ctx, &s, "0 0 0 0", o), RUN_NO_SOLUTION);
     assert_non_null(strstr(s.notice, "there is none"));
     trace_done(&ctx.trace);
     model_close(m);
 
     /* a real solution still wins, and the solver stays silent */
-    m = open_json("{\"caps\": [], \"rules\": [{\"contains\": \"4 9 10 13\", \"replies\": ["
+    m = scripted_open_json("{\"caps\": [], \"rules\": [{\"contains\": \"4 9 10 13\", \"replies\": ["
                   "\"Answer: (13-9)*(10-4) = 24\", \"Answer: 13+9+10-4 = 24\"]}]}");
     o.n = 2;
     assert_int_equal(run(m, &ctx, &s, "4 9 10 13", o), RUN_OK);

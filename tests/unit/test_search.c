@@ -19,30 +19,11 @@
 #include "models/model.h"
 #include "models/scripted.h"
 #include "strategies/strategy.h"
+#include "tests/fixtures/scripted_open.h"
 #include "tutor/export.h"
 #include "tutor/game24.h"
 #include "tutor/markdown.h"
 #include "tutor/stepcheck.h"
-
-static model *open_json(const char *json)
-{
-    const char *dir = getenv("TMPDIR");
-    char path[512], spec[600];
-    snprintf(path, sizeof path, "%s/test_search.XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t n = strlen(json);
-    assert_int_equal(write(fd, json, n), (ssize_t)n);
-    close(fd);
-    snprintf(spec, sizeof spec, "scripted:%s", path);
-    model_config cfg = { .spec = spec, .max_retries = -1 };
-    char err[512] = "";
-    model *m = model_open(&cfg, err, sizeof err);
-    unlink(path);
-    if (!m)
-        fail_msg("scripted model: %s", err);
-    return m;
-}
 
 typedef struct {
     int events, notices;
@@ -147,7 +128,7 @@ static void assert_solution(const char *answer)
 static void test_tot_bfs(void **state)
 {
     (void)state;
-    model *m = open_json(TOT_SCRIPT);
+    model *m = scripted_open_json(TOT_SCRIPT);
     strategy_ctx ctx;
     seen s;
     strategy_opts o = { .name = "tot", .n = 2, .k = 3, .value_samples = 1,
@@ -210,7 +191,7 @@ static void test_tot_bfs(void **state)
 static void test_tot_dfs(void **state)
 {
     (void)state;
-    model *m = open_json(TOT_SCRIPT);
+    model *m = scripted_open_json(TOT_SCRIPT);
     strategy_ctx ctx;
     seen s;
     strategy_opts o = { .name = "tot", .n = 2, .k = 3, .value_samples = 1,
@@ -241,7 +222,7 @@ static void test_tot_dfs(void **state)
 static void test_tot_dfs_backtracks(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [\"raw\", \"raw_format\"], \"rules\": ["
         "{\"suffix\": \"Numbers: 2 3 4 Step:\", \"replies\": ["
         "  \" 2 + 3 = 5 (left: 4 5)\", \" 2 * 3 = 6 (left: 4 6)\"]},"
@@ -271,7 +252,7 @@ static void test_tot_dfs_backtracks(void **state)
 static void test_tot_left_list(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [\"raw\", \"raw_format\"], \"rules\": ["
         "{\"suffix\": \"Numbers: 2 3 4 Step:\", \"replies\": ["
         "  \" 2 * 3 = 7 (left: 4 7)\", \" 2 * 3 = 6 (left: 4 7)\"]},"
@@ -305,7 +286,7 @@ static void test_tot_left_list(void **state)
 static void test_prune_reasons_and_step_labels(void **state)
 {
     (void)state;
-    model *m = open_json(TOT_SCRIPT);
+    model *m = scripted_open_json(TOT_SCRIPT);
     strategy_ctx ctx;
     seen s;
     strategy_opts o = { .name = "tot", .n = 2, .k = 3, .value_samples = 1,
@@ -367,7 +348,7 @@ static void test_prune_reasons_and_step_labels(void **state)
 static void test_beam_checker(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [\"raw\", \"logprobs\", \"raw_format\"], \"rules\": ["
         "{\"suffix\": \"45 - 12 = 33. 33 + 30 = 63.\", \"replies\": [\" The answer is 63.\"]},"
         "{\"suffix\": \"45 + 12 = 57. 57 + 30 = 87.\", \"replies\": [\" The answer is 87.\"]},"
@@ -421,7 +402,7 @@ static const char BON_SCRIPT[] =
 static void test_bon(void **state)
 {
     (void)state;
-    model *m = open_json(BON_SCRIPT);
+    model *m = scripted_open_json(BON_SCRIPT);
     strategy_ctx ctx;
     seen s;
     /* Weighted by the checker: the two right chains score, the wrong ones
@@ -448,7 +429,7 @@ static void test_bon(void **state)
 
     /* By logprob, the model's own favourite (the wrong chains) wins:
      * a verifier is only as good as what it measures. */
-    m = open_json(BON_SCRIPT);
+    m = scripted_open_json(BON_SCRIPT);
     o.verifier = VERIFIER_LOGPROB;
     assert_int_equal(run(m, &ctx, &s, BAKERY, o), RUN_OK);
     assert_string_equal(ctx.answer, "62");
@@ -456,7 +437,7 @@ static void test_bon(void **state)
     model_close(m);
 
     /* The judge is a chat prompt; the built-in format falls back, and says so. */
-    m = open_json(BON_SCRIPT);
+    m = scripted_open_json(BON_SCRIPT);
     o.verifier = VERIFIER_JUDGE;
     assert_int_equal(run(m, &ctx, &s, BAKERY, o), RUN_OK);
     assert_non_null(strstr(s.notice, "not trained to judge"));
@@ -468,7 +449,7 @@ static void test_bon(void **state)
 static void test_bon_judge_chat(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [], \"rules\": ["
         "{\"contains\": \"Proposed solution: 45 - 12 = 32\", \"replies\": [\"2\"]},"
         "{\"contains\": \"Proposed solution: 45 - 12 = 33\", \"replies\": [\"Score: 9\"]},"
@@ -495,7 +476,7 @@ static void test_bon_judge_chat(void **state)
 static void test_mcts(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [\"raw\", \"logprobs\", \"raw_format\"], \"rules\": ["
         /* rollouts and steps share the raw prefix; rollouts have no stop,
          * so the stop string ends a step reply only */
@@ -536,7 +517,7 @@ static void test_mcts(void **state)
 static void test_mcts_uct_prefers_reward(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [\"raw\", \"raw_format\"], \"rules\": ["
         "{\"suffix\": \"step by step. 45 - 12 = 33.\", \"replies\": ["
         "  \" 33 + 30 = 63. The answer is 63.\"]},"
@@ -572,7 +553,7 @@ static void test_mcts_uct_prefers_reward(void **state)
 static void test_mcts_uct_exact(void **state)
 {
     (void)state;
-    model *m = open_json(
+    model *m = scripted_open_json(
         "{\"caps\": [\"raw\", \"raw_format\"], \"rules\": ["
         "{\"suffix\": \"step by step. 45 - 12 = 33.\", \"replies\": ["
         "  \" 33 + 30 = 63. The answer is 63.\"]},"
